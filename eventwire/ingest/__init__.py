@@ -1,0 +1,1 @@
+"""Where articles come from: files, HTML pages, JSONL dumps, directories, URLs and feeds."""

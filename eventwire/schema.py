@@ -1,0 +1,5 @@
+"""(placeholder) JSON Schema of the output."""
+
+
+def output_schema() -> dict:
+    return {}

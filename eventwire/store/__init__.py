@@ -1,0 +1,1 @@
+"""The event store: SQLite by default, PostgreSQL as the server option."""
