@@ -1,5 +1,640 @@
-"""(placeholder: filled in by its issue)"""
+"""The HTTP API and the dashboard: ``eventwire serve``.
+
+``create_app(store_url, token=None, …)`` builds a FastAPI app over one store. Read endpoints live
+under ``/api/`` (OpenAPI at ``/openapi.json``, interactive docs at ``/docs``, served from the
+vendored ``swagger-ui-bundle`` — nothing is fetched from a CDN); the dashboard is ``/`` with its
+files in ``eventwire/web/``.
+
+Security, by default closed:
+- write endpoints (``POST /api/ingest``) need ``Authorization: Bearer <token>``; the token is
+  compared in constant time; without a configured token they are disabled (403);
+- request bodies larger than ``max_body_bytes`` are refused (413), whether or not the client
+  announces a Content-Length;
+- no CORS headers unless ``cors_origins`` names the origins allowed;
+- page limits are capped at ``max_limit``; query strings with NUL bytes are refused (400);
+- the store binds every value as a SQL parameter; errors reach a client as one line with a code,
+  never as a traceback or a database message;
+- every response carries a Content-Security-Policy that forbids inline script on the dashboard, a
+  second line of defence behind the dashboard's rule of writing article text only as text.
+
+The store is touched from one thread only (SQLite connections belong to the thread that opened
+them), so reads queue there; the NLP of ``/api/ingest`` runs on a thread of its own so that reads
+go on while an article is being extracted.
+"""
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import os
+import re
+import threading
+import time
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .errors import EventwireError, InputError, StoreError
+from .model import EVENT_STATUSES, PLOVER_TYPES
+
+log = logging.getLogger("eventwire.api")
+
+WEB_DIR = Path(__file__).resolve().parent / "web"
+DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024   # a few articles per request; bulk loads use `eventwire ingest`
+DEFAULT_MAX_LIMIT = 500                     # rows per page, whatever a client asks for
+MAX_OFFSET = 10_000_000                     # deeper than any store we expect; keeps SQLite integers small
+MAX_INGEST_ITEMS = 50
+SUMMARY_EVENT_CAP = 20_000                  # events read to draw the timeline and the network
+SUMMARY_TTL_SECONDS = 5.0
+ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+COOPERATION_QUADS = (1, 2)
+CONFLICT_QUADS = (3, 4)
+
+# The dashboard runs only its own files: no inline script, no eval, no other origin.
+DASHBOARD_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                 "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                 "frame-ancestors 'none'")
+# Swagger UI starts itself from one inline script; that page shows no article text.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'")
 
 
+class Settings:
+    """What one running API was configured with (visible at /api/meta, except the token)."""
+
+    def __init__(self, store_url: Optional[str], token: Optional[str], max_body_bytes: int,
+                 max_limit: int, cors_origins: tuple[str, ...]):
+        self.store_url = store_url
+        self.token = token or None
+        self.max_body_bytes = int(max_body_bytes)
+        self.max_limit = int(max_limit)
+        self.cors_origins = cors_origins
+
+
+# -- the store's thread ---------------------------------------------------------------------------
+class StoreRunner:
+    """Runs every store call on one dedicated thread and awaits the result."""
+
+    def __init__(self, store_url: Optional[str] = None, store=None):
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventwire-store")
+        if store is None:
+            from .store.base import open_store
+
+            store = self._pool.submit(open_store, store_url).result()
+        self.store = store
+
+    async def __call__(self, fn: Callable, *args, **kwargs):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, lambda: fn(self.store, *args, **kwargs))
+
+    def close(self) -> None:
+        try:
+            self._pool.submit(self.store.close).result(timeout=10)
+        finally:
+            self._pool.shutdown(wait=False)
+
+
+# -- pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request) ---------------------
+class BodyLimit:
+    """Refuses request bodies over ``limit`` bytes with 413, announced or streamed."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            return await self.app(scope, receive, send)
+        announced = dict(scope.get("headers") or ()).get(b"content-length")
+        if announced is not None:
+            try:
+                too_big = int(announced) > self.limit
+            except ValueError:
+                return await _send_json(send, 400, {"error": "E601", "detail": "E601 bad Content-Length"})
+            if too_big:
+                return await _send_json(send, 413, _too_large(self.limit))
+        # Read the body here (it is small by then) so that a chunked body cannot slip past.
+        chunks, size = [], 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.limit:
+                return await _send_json(send, 413, _too_large(self.limit))
+            chunks.append(body)
+            if not message.get("more_body"):
+                break
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+
+def _too_large(limit: int) -> dict:
+    return {"error": "E602", "detail": f"E602 request body larger than the limit of {limit} bytes"}
+
+
+class SecurityHeaders:
+    """Adds CSP and the usual hardening headers to every response."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        csp = DOCS_CSP if scope["path"] in ("/docs", "/redoc") else DASHBOARD_CSP
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers") or ())
+                headers += [(b"content-security-policy", csp.encode()),
+                            (b"x-content-type-options", b"nosniff"),
+                            (b"referrer-policy", b"no-referrer"),
+                            (b"x-frame-options", b"DENY")]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return await self.app(scope, receive, with_headers)
+
+
+async def _send_json(send, status: int, payload: dict) -> None:
+    import json
+
+    body = json.dumps(payload).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _page(items: list, limit: int, offset: int, **extra) -> dict:
+    return {"items": items, "count": len(items), "limit": limit, "offset": offset, **extra}
+
+
+def _event_date(row: dict) -> Optional[str]:
+    """The day an event row is placed on: its own date, else its article's publication date."""
+    for key in ("date", "event_date", "published", "article_published"):
+        value = row.get(key)
+        if value:
+            return str(value)[:10]
+    return None
+
+
+def _party(row: dict, side: str) -> Optional[str]:
+    """The name of an event row's source or target, whatever shape the store gives it."""
+    value = row.get(side)
+    if isinstance(value, dict):
+        return value.get("name")
+    for key in (f"{side}_name", side):
+        if row.get(key) and isinstance(row.get(key), str):
+            return row[key]
+    return None
+
+
+def _party_country(row: dict, side: str) -> Optional[str]:
+    value = row.get(side)
+    if isinstance(value, dict):
+        return value.get("country")
+    return row.get(f"{side}_country")
+
+
+def _quad(row: dict) -> Optional[int]:
+    q = row.get("quad_class")
+    if q in (1, 2, 3, 4):
+        return int(q)
+    g = row.get("goldstein")
+    if isinstance(g, (int, float)):
+        return 1 if g > 0 else 3 if g < 0 else None
+    return None
+
+
+def summarise_events(rows: Iterable[dict]) -> dict:
+    """The timeline (events per day and type) and the actor network (cooperation vs conflict
+    edges between sources and targets) from event rows."""
+    per_day: dict[str, Counter] = defaultdict(Counter)
+    nodes: dict[str, dict] = {}
+    edges: dict[tuple[str, str], dict] = {}
+    total = 0
+    for row in rows:
+        total += 1
+        day = _event_date(row)
+        if day:
+            per_day[day][row.get("type") or "?"] += 1
+        src, tgt = _party(row, "source"), _party(row, "target")
+        for name, side in ((src, "source"), (tgt, "target")):
+            if name:
+                node = nodes.setdefault(name, {"id": name, "country": _party_country(row, side), "events": 0})
+                node["events"] += 1
+        if not (src and tgt) or src == tgt:
+            continue
+        key = (src, tgt) if row.get("undirected") is not True else tuple(sorted((src, tgt)))
+        edge = edges.setdefault(key, {"source": key[0], "target": key[1], "cooperation": 0,
+                                      "conflict": 0, "neutral": 0, "types": Counter(), "goldstein": 0.0})
+        quad = _quad(row)
+        edge["cooperation" if quad in COOPERATION_QUADS else "conflict" if quad in CONFLICT_QUADS
+             else "neutral"] += 1
+        if isinstance(row.get("goldstein"), (int, float)):
+            edge["goldstein"] += float(row["goldstein"])
+        edge["types"][row.get("type") or "?"] += 1
+    timeline = [{"date": d, "types": dict(c), "total": sum(c.values())} for d, c in sorted(per_day.items())]
+    edge_list = []
+    for e in edges.values():
+        n = e["cooperation"] + e["conflict"] + e["neutral"]
+        e["count"] = n
+        e["goldstein"] = round(e["goldstein"] / n, 2) if n else 0.0
+        e["kind"] = ("cooperation" if e["cooperation"] > e["conflict"]
+                     else "conflict" if e["conflict"] > e["cooperation"] else "mixed")
+        e["types"] = dict(e["types"])
+        edge_list.append(e)
+    edge_list.sort(key=lambda e: -e["count"])
+    return {"events": total, "timeline": timeline,
+            "network": {"nodes": sorted(nodes.values(), key=lambda n: -n["events"]), "edges": edge_list}}
+
+
+def _no_nul(request: Request) -> None:
+    for key, value in request.query_params.multi_items():
+        if "\x00" in key or "\x00" in value:
+            raise HTTPException(400, "E603 NUL byte in a query parameter")
+
+
+def _choice(value: Optional[str], allowed: tuple[str, ...], name: str) -> Optional[str]:
+    if value in (None, ""):
+        return None
+    for a in allowed:
+        if value.lower() == a.lower():
+            return a
+    raise HTTPException(422, f"E604 {name} must be one of: {', '.join(allowed)}")
+
+
+class IngestItem(BaseModel):
+    """One article to ingest: its text, its HTML page, or only its URL (then fetched)."""
+
+    text: Optional[str] = Field(None, description="plain article text")
+    html: Optional[str] = Field(None, description="an HTML page; the article is extracted from it")
+    url: Optional[str] = Field(None, max_length=2000,
+                               description="where the article comes from; fetched when neither text nor html is given")
+    title: Optional[str] = Field(None, max_length=1000)
+    published: Optional[str] = Field(None, max_length=40, description="YYYY-MM-DD")
+    id: Optional[str] = Field(None, max_length=200)
+
+
+class IngestRequest(BaseModel):
+    """A batch of articles; each is extracted, stored, and reported on by itself."""
+
+    items: list[IngestItem] = Field(..., min_length=1, max_length=MAX_INGEST_ITEMS)
+    rebuild: bool = Field(True, description="re-cluster stories and recompute positions afterwards")
+
+
+# -- the app ------------------------------------------------------------------------------------
+def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
+               store=None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+               max_limit: int = DEFAULT_MAX_LIMIT, cors_origins: Iterable[str] = (),
+               pipeline=None):
+    """The FastAPI app over the store at ``store_url`` (``open_store`` rules: a SQLite path or a
+    ``postgresql://`` URL). ``token`` enables the write endpoints; ``store`` serves an already open
+    store instead (it must tolerate calls from another thread); ``pipeline`` is the eventwire
+    Pipeline used by ``/api/ingest`` (built on first use when not given)."""
+    from . import __version__
+
+    settings = Settings(store_url, token, max_body_bytes, max_limit, tuple(cors_origins or ()))
+    runner = StoreRunner(store_url, store)
+    nlp_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventwire-nlp")
+    state: dict[str, Any] = {"pipeline": pipeline, "summary": {}, "generation": 0}
+    pipeline_lock = threading.Lock()
+
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        runner.close()
+        nlp_pool.shutdown(wait=False)
+
+    app = FastAPI(
+        title="eventwire", version=__version__, lifespan=lifespan,
+        description="Events, actors, stories, negotiation positions and full-text search over a "
+                    "store of news articles; every fact carries the offsets of its evidence.",
+        docs_url=None, redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.runner = runner
+
+    # -- errors: one line with a code, never a traceback --------------------------------------
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) else "error"
+        code = detail.split(" ", 1)[0] if re.match(r"^E\d{3} ", detail) else f"H{exc.status_code}"
+        return JSONResponse({"error": code, "detail": detail}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        problems = []
+        for err in exc.errors()[:5]:
+            where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path"))
+            problems.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
+        return JSONResponse({"error": "E604", "detail": "E604 invalid request: " + "; ".join(problems)},
+                            status_code=422)
+
+    @app.exception_handler(EventwireError)
+    async def eventwire_error(request: Request, exc: EventwireError):
+        status = 503 if isinstance(exc, StoreError) else 400
+        return JSONResponse({"error": exc.code, "detail": exc.one_line()}, status_code=status)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        # Logged in full on the server; the client learns only that it failed.
+        log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        return JSONResponse({"error": "E999", "detail": "E999 internal error"}, status_code=500)
+
+    # -- auth ---------------------------------------------------------------------------------
+    def require_token(request: Request) -> None:
+        if not settings.token:
+            raise HTTPException(403, "E605 write endpoints are disabled: start the server with "
+                                     "--token or EVENTWIRE_API_TOKEN")
+        header = request.headers.get("authorization", "")
+        scheme, _, given = header.partition(" ")
+        ok = hmac.compare_digest(given.strip().encode("utf-8", "surrogateescape"),
+                                 settings.token.encode("utf-8"))
+        if scheme.lower() != "bearer" or not ok:
+            raise HTTPException(401, "E606 missing or wrong bearer token",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    def limit_of(limit: int) -> int:
+        return max(1, min(int(limit), settings.max_limit))
+
+    Limit = lambda default: Query(default, ge=1, description=f"rows per page (capped at {settings.max_limit})")  # noqa: E731
+    Offset = Query(0, ge=0, le=MAX_OFFSET)
+    guarded = [Depends(_no_nul)]
+
+    # -- read endpoints -----------------------------------------------------------------------
+    @app.get("/api/meta", tags=["read"], dependencies=guarded, summary="version, store counts and limits")
+    async def meta():
+        counts = await runner(lambda s: s.counts())
+        return {"version": __version__, "counts": counts, "max_limit": settings.max_limit,
+                "max_body_bytes": settings.max_body_bytes, "writable": bool(settings.token),
+                "plover_types": list(PLOVER_TYPES), "statuses": list(EVENT_STATUSES)}
+
+    @app.get("/api/articles", tags=["read"], dependencies=guarded, summary="articles, newest first")
+    async def articles(q: Optional[str] = Query(None, max_length=500, description="full-text query"),
+                       limit: int = Limit(50), offset: int = Offset):
+        limit = limit_of(limit)
+        rows = await runner(lambda s: s.articles(q=q or None, limit=limit, offset=offset))
+        return _page(rows, limit, offset)
+
+    @app.get("/api/articles/{article_id}", tags=["read"], dependencies=guarded,
+             summary="one article with its full document (text, actors, events, quotes, dates, claims)")
+    async def article(article_id: str):
+        if len(article_id) > 200:
+            raise HTTPException(404, "E607 no such article")
+        row = await runner(lambda s: s.article(article_id))
+        if not row:
+            raise HTTPException(404, "E607 no such article")
+        return row
+
+    @app.get("/api/events", tags=["read"], dependencies=guarded, summary="events with filters")
+    async def events(actor: Optional[str] = Query(None, max_length=200, description="actor name or country code"),
+                     type: Optional[str] = Query(None, max_length=40, description="PLOVER type"),
+                     status: Optional[str] = Query(None, max_length=40),
+                     since: Optional[str] = Query(None, pattern=ISO_DATE, description="YYYY-MM-DD"),
+                     until: Optional[str] = Query(None, pattern=ISO_DATE, description="YYYY-MM-DD"),
+                     q: Optional[str] = Query(None, max_length=500, description="full-text query"),
+                     article_id: Optional[str] = Query(None, max_length=200),
+                     limit: int = Limit(100), offset: int = Offset):
+        type_ = _choice(type, PLOVER_TYPES, "type")
+        status_ = _choice(status, EVENT_STATUSES, "status")
+        limit = limit_of(limit)
+        rows = await runner(lambda s: s.events(actor=actor or None, type=type_, status=status_,
+                                               since=since, until=until, q=q or None,
+                                               article_id=article_id or None, limit=limit, offset=offset))
+        return _page(rows, limit, offset)
+
+    @app.get("/api/actors", tags=["read"], dependencies=guarded, summary="actors with event counts")
+    async def actors(q: Optional[str] = Query(None, max_length=200), limit: int = Limit(100),
+                     offset: int = Offset):
+        limit = limit_of(limit)
+        rows = await runner(lambda s: s.actors(q=q or None, limit=limit, offset=offset))
+        return _page(rows, limit, offset)
+
+    @app.get("/api/stories", tags=["read"], dependencies=guarded,
+             summary="stories: the same event across articles")
+    async def stories(limit: int = Limit(100), offset: int = Offset):
+        limit = limit_of(limit)
+        rows = await runner(lambda s: s.stories(limit=limit, offset=offset))
+        return _page(rows, limit, offset)
+
+    @app.get("/api/stories/{story_id}", tags=["read"], dependencies=guarded, summary="one story with its mentions")
+    async def story(story_id: str):
+        if len(story_id) > 200:
+            raise HTTPException(404, "E608 no such story")
+        row = await runner(lambda s: s.story(story_id))
+        if not row:
+            raise HTTPException(404, "E608 no such story")
+        return row
+
+    @app.get("/api/positions", tags=["read"], dependencies=guarded,
+             summary="each party's latest stance on each negotiation issue, with evidence")
+    async def positions(conflict: Optional[str] = Query(None, max_length=100)):
+        rows = await runner(lambda s: s.positions(conflict=conflict or None))
+        return {"items": rows, "count": len(rows)}
+
+    @app.get("/api/search", tags=["read"], dependencies=guarded, summary="full-text search over articles")
+    async def search(q: str = Query(..., min_length=1, max_length=500), limit: int = Limit(50)):
+        limit = limit_of(limit)
+        rows = await runner(lambda s: s.search(q, limit=limit))
+        return {"items": rows, "count": len(rows), "limit": limit}
+
+    @app.get("/api/summary", tags=["read"], dependencies=guarded,
+             summary="the dashboard's timeline (events per day and type) and actor network")
+    async def summary(since: Optional[str] = Query(None, pattern=ISO_DATE),
+                      until: Optional[str] = Query(None, pattern=ISO_DATE),
+                      actor: Optional[str] = Query(None, max_length=200)):
+        key = (since, until, actor, state["generation"])
+        cached = state["summary"].get(key)
+        if cached and time.monotonic() - cached[0] < SUMMARY_TTL_SECONDS:
+            return cached[1]
+
+        def read(s):
+            rows, page = [], 5000
+            while len(rows) < SUMMARY_EVENT_CAP:
+                got = s.events(actor=actor or None, since=since, until=until, limit=page, offset=len(rows))
+                rows.extend(got)
+                if len(got) < page:
+                    break
+            return rows
+
+        rows = await runner(read)
+        result = summarise_events(rows)
+        result["truncated"] = len(rows) >= SUMMARY_EVENT_CAP
+        state["summary"] = {key: (time.monotonic(), result)}
+        return result
+
+    # -- write endpoints ----------------------------------------------------------------------
+    def get_pipeline():
+        with pipeline_lock:
+            if state["pipeline"] is None:
+                from .pipeline import Pipeline
+
+                state["pipeline"] = Pipeline()
+            return state["pipeline"]
+
+    def to_article(item: IngestItem, n: int):
+        from .ingest.sources import article_from_string
+
+        where = item.url or item.id or f"item {n}"
+        meta = {k: v for k, v in (("title", item.title), ("url", item.url), ("id", item.id)) if v}
+        if item.text is not None or item.html is not None:
+            return article_from_string(item.html if item.html is not None else item.text,
+                                       published=item.published, item=where, **meta)
+        if item.url:
+            return fetch_article(item.url, published=item.published, **meta)
+        raise InputError.e("E106", item=where, line=n)
+
+    @app.post("/api/ingest", tags=["write"], dependencies=[Depends(require_token)],
+              summary="extract and store articles (text, HTML or URL items); needs a bearer token")
+    async def ingest(request: IngestRequest):
+        loop = asyncio.get_running_loop()
+        results: list[dict] = []
+        for n, item in enumerate(request.items, 1):
+            try:
+                art = await loop.run_in_executor(nlp_pool, to_article, item, n)
+                doc = await loop.run_in_executor(nlp_pool, lambda a=art: next(get_pipeline().pipe([a])))
+                added = await runner(lambda s, d=doc: s.add_document(d, source="api"))
+                results.append({"item": n, "article_id": added.article_id, "added": added.added,
+                                "near_duplicate_of": added.near_duplicate_of,
+                                "events": len(doc.events)})
+            except EventwireError as exc:
+                results.append({"item": n, "error": exc.code, "detail": exc.one_line()})
+        if request.rebuild and any(r.get("added") for r in results):
+            await runner(_rebuild)
+        state["generation"] += 1
+        failed = sum(1 for r in results if "error" in r)
+        return {"results": results, "added": sum(1 for r in results if r.get("added")), "failed": failed}
+
+    # -- docs and dashboard -------------------------------------------------------------------
+    _mount_docs(app)
+
+    @app.get("/", include_in_schema=False)
+    async def dashboard():
+        return FileResponse(WEB_DIR / "index.html", media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"])
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _rebuild(store) -> None:
+    """Stories and positions after new articles, where the store implements them."""
+    for name in ("rebuild_stories", "rebuild_positions"):
+        try:
+            getattr(store, name)()
+        except NotImplementedError:
+            pass
+
+
+def fetch_article(url: str, published: Optional[str] = None, **meta):
+    """An Article from a URL, through the ingest fetcher (timeouts, retries, politeness)."""
+    from .errors import FetchError
+
+    try:
+        from .ingest import fetch as fetch_module
+    except ImportError:
+        raise FetchError.e("E501", url=url, reason="fetching URLs is not available in this build") from None
+    fetcher = getattr(fetch_module, "fetch_article", None)
+    if fetcher is None:
+        raise FetchError.e("E501", url=url, reason="fetching URLs is not available in this build")
+    return fetcher(url, published=published, **meta)
+
+
+def _mount_docs(app) -> None:
+    """Swagger UI at /docs from the vendored swagger-ui-bundle files (no CDN)."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    try:
+        import swagger_ui_bundle
+    except ImportError:
+        swagger_ui_bundle = None
+
+    if swagger_ui_bundle is not None:
+        app.mount("/docs-static", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-static")
+
+        @app.get("/docs", include_in_schema=False)
+        async def docs():
+            return get_swagger_ui_html(openapi_url="/openapi.json", title="eventwire API",
+                                       swagger_js_url="/docs-static/swagger-ui-bundle.js",
+                                       swagger_css_url="/docs-static/swagger-ui.css",
+                                       swagger_favicon_url="/docs-static/favicon-32x32.png")
+    else:
+        @app.get("/docs", include_in_schema=False)
+        async def docs():
+            # Without the bundle: a plain list of the endpoints, built from the OpenAPI document.
+            from html import escape
+
+            rows = []
+            for path, ops in sorted(app.openapi().get("paths", {}).items()):
+                for method, op in ops.items():
+                    rows.append(f"<li><code>{escape(method.upper())} {escape(path)}</code> — "
+                                f"{escape(op.get('summary', ''))}</li>")
+            return HTMLResponse("<!doctype html><title>eventwire API</title><h1>eventwire API</h1>"
+                                "<p>OpenAPI: <a href='/openapi.json'>/openapi.json</a></p><ul>"
+                                + "".join(rows) + "</ul>")
+
+
+# -- CLI ----------------------------------------------------------------------------------------
 def add_cli(sub) -> None:
-    pass
+    p = sub.add_parser("serve", help="serve the API and the dashboard over a store")
+    p.add_argument("--db", default=None, help="store URL or SQLite path (default: eventwire.db)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--token", default=None,
+                   help="bearer token that enables POST /api/ingest (default: $EVENTWIRE_API_TOKEN; "
+                        "without one, write endpoints are disabled)")
+    p.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY_BYTES, metavar="BYTES",
+                   help=f"largest request body accepted (default: {DEFAULT_MAX_BODY_BYTES})")
+    p.add_argument("--max-limit", type=int, default=DEFAULT_MAX_LIMIT, metavar="N",
+                   help=f"largest page size (default: {DEFAULT_MAX_LIMIT})")
+    p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                   help="allow cross-origin requests from ORIGIN (repeatable; default: none)")
+    p.set_defaults(run=run_serve)
+
+
+def run_serve(args) -> int:
+    try:
+        import uvicorn
+    except ImportError:
+        raise EventwireError("E609 eventwire serve needs the server extra: pip install 'eventwire[server]'",
+                             "E609") from None
+    token = args.token or os.environ.get("EVENTWIRE_API_TOKEN") or None
+    if args.max_body < 1 or args.max_limit < 1:
+        raise EventwireError("E604 --max-body and --max-limit must be positive", "E604")
+    app = create_app(args.db, token=token, max_body_bytes=args.max_body, max_limit=args.max_limit,
+                     cors_origins=args.cors_origin)
+    print(f"eventwire: dashboard at http://{args.host}:{args.port}/ , API docs at /docs; "
+          f"write endpoints {'enabled' if token else 'disabled (no token)'}")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
