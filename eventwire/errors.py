@@ -6,7 +6,8 @@
     ├── GoldError             a gold file does not follow GOLD_FORMAT.md              (E2xx)
     ├── StoreError            the database cannot be opened, migrated or written      (E3xx)
     ├── KnowledgeBaseError    a data file (actors, lexicons, ontology) is invalid     (E4xx)
-    └── FetchError            a URL or feed could not be fetched                      (E5xx)
+    ├── FetchError            a URL or feed could not be fetched                      (E5xx)
+    └── ExtractionError       one article made a pipeline stage fail                  (E6xx)
 
 The CLI prints ``error: <code> <message>`` and exits non-zero; a traceback only with ``--debug``.
 """
@@ -28,11 +29,13 @@ MESSAGES = {
     "E109": "{item}: invalid publication date {value!r} (use YYYY-MM-DD)",
     "E110": "{item}: cannot decode the text ({reason})",
     "E111": "{item}: text does not look like English (skipped)",
+    "E112": "{item}: cannot read ({reason})",
     "E201": "{item}: line {line}: {reason}",
     "E301": "cannot open the store {url!r}: {reason}",
     "E302": "the store {url!r} has schema version {got}, newer than this eventwire ({want})",
     "E401": "{path}: {reason}",
     "E501": "{url}: {reason}",
+    "E601": "{item}: extraction failed ({reason})",
 }
 
 
@@ -75,4 +78,8 @@ class KnowledgeBaseError(EventwireError):
 
 
 class FetchError(EventwireError):
+    pass
+
+
+class ExtractionError(EventwireError):
     pass
