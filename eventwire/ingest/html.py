@@ -38,6 +38,12 @@ def strip_boilerplate_lines(text: str) -> str:
     return "\n".join(out).strip("\n")
 
 
+def blank_boilerplate_lines(text: str) -> str:
+    """``text`` with boilerplate lines replaced by spaces of the same length: what
+    ``strip_boilerplate_lines`` removes, without moving the offsets of anything else."""
+    return "\n".join(" " * len(line) if is_boilerplate(line) else line for line in text.split("\n"))
+
+
 def article_from_html(html: str, item: str = "<html>", published: Optional[str] = None,
                       **meta) -> Article:
     import trafilatura
