@@ -254,10 +254,13 @@ class QuoteFinder:
             nxt = quoted[i + 1] if i + 1 < len(quoted) else None
             tail_end = _sentence_end(text, q.close, nxt.open if nxt else len(text))
             cue = self._cue_in(doc, q.close, tail_end, inside)
+            if cue is not None and not _attribution_follows(doc, q.close, cue):
+                cue = None          # a verb later in the sentence ("“depleted” and says …")
             where = "after"
+            head_start = _sentence_start(text, q.open, out[-1].content[1] if out else 0)
+            head = text[head_start:q.open].rstrip()
+            mid = bool(head) and not head.endswith((":", ",", "—", "–", "(")) and not _starts_sentence(text, q.open)
             if cue is None:
-                head_start = _sentence_start(text, q.open, out[-1].content[1] if out else 0)
-                head = text[head_start:q.open].rstrip()
                 if head.endswith((":", ",", "—", "–")) or re.search(r"\b(said|says|wrote|writes|added|adds|tweeted)$", head):
                     cue = self._cue_in(doc, head_start, q.open, inside, last=True)
                     where = "before"
@@ -265,11 +268,16 @@ class QuoteFinder:
             end_q = q
             j = i
             if cue is not None and where == "after" and nxt is not None and tail_end == nxt.open \
-                    and self._para(nxt.open) == self._para(q.open):
+                    and self._para(nxt.open) == self._para(q.open) \
+                    and len(text[q.close:nxt.open].split()) <= _phrase_words(cue) + 4:
                 end_q = nxt
                 j = i + 1
             para = self._para(q.open)
             content = (s, _strip(text, end_q.start, end_q.end)[1])
+            if mid and cue is not None and where == "after":
+                # A partial quote ending a paraphrase ("Using the tax ''is a misguided approach,''
+                # he said"): the statement is the whole sentence before the attribution.
+                content = (_strip(text, head_start, s)[0], content[1])
             words = len(text[content[0]:content[1]].split())
             prev = out[-1] if out else None
             if cue is None and prev is not None and prev.direct and prev.para == para \
@@ -331,13 +339,39 @@ class QuoteFinder:
                         and not any(a <= f.content[0] < b for a, b in quoted):
                     out.append(f)
                 continue
-            if comp.dep_ == "dobj" or (comp.dep_ == "prep"):
-                start = comp.left_edge.idx
-                last = max((c for c in tok.rights), key=lambda c: c.right_edge.i, default=comp)
-                end_tok = last.right_edge
+            if tok.dep_ == "relcl" and comp.i < tok.i:
+                continue      # "Ukraine, which still asserts its ownership, …": not its content
+            if comp.dep_ == "prep":
+                pobj = next((c for c in comp.children if c.dep_ in ("pobj", "pcomp")), None)
+                if pobj is None:
+                    continue
+                start, end_tok = pobj.left_edge.idx, pobj.right_edge
+                if comp.lower_ == "on":          # "called on X to do Y"
+                    xc = next((c for c in tok.children if c.dep_ in ("xcomp", "ccomp")), None)
+                    end_tok = xc.right_edge if xc is not None else end_tok
+            elif comp.dep_ == "dobj":
+                # "described X as Y", "called X Y": the object and its predicate, no adjuncts
+                start, end_tok = comp.left_edge.idx, comp.right_edge
+                pred = [c for c in tok.rights if c.i > comp.i and (c.dep_ in ("oprd", "xcomp", "ccomp")
+                        or (c.dep_ == "prep" and c.lower_ == "as"))]
+                if pred:
+                    end_tok = pred[0].right_edge
             else:
                 start, end_tok = comp.left_edge.idx, comp.right_edge
+                # "said it was opposed to the test and warned North Korea …": a second reporting
+                # verb coordinated inside the complement is the speaker's next act, not content.
+                for c in comp.rights:
+                    if c.dep_ == "conj" and c.lemma_.lower() in self.lex.reporting_verbs \
+                            and not any(g.dep_ in SUBJECT_DEPS for g in c.children):
+                        cut = c.left_edge.i
+                        while cut - 1 > comp.i and doc[cut - 1].dep_ in ("cc", "punct"):
+                            cut -= 1
+                        end_tok = doc[cut - 1]
+                        break
             end = end_tok.idx + len(end_tok)
+            semi = text.find(";", start, end)
+            if semi > start and comp.dep_ == "ccomp":
+                end = semi            # a semicolon starts the writer's own next clause
             if subj.idx >= start and subj.idx < end:        # "X, the IMF said": keep X only
                 if comp.i < tok.i:
                     end = _left_of(doc, subj)
@@ -354,9 +388,9 @@ class QuoteFinder:
         """ "X, Mr. Morgan said, Y." and "X, the IMF said." — the attribution set off by commas."""
         text = doc.text
         sent = verb.sent
-        core = [verb, subj] + [c for c in verb.children if not c.is_punct]
-        lo = min(min(c.left_edge.i for c in core), subj.left_edge.i)
-        hi = max(max(c.right_edge.i for c in core if c.i >= verb.i), verb.i)
+        core = [subj] + [c for c in verb.children if not c.is_punct]
+        lo = min(min(c.left_edge.i for c in core), subj.left_edge.i, verb.i)
+        hi = max([c.right_edge.i for c in core if c.i > verb.i] + [verb.i])
         if lo <= sent.start or doc[lo - 1].text not in (",", "—", "–"):
             return None
         after = doc[hi + 1] if hi + 1 < sent.end else None
@@ -455,7 +489,7 @@ _CLOSERS = " \t\n,;:—–-"
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     """Trim spaces, quote marks and the comma before an attribution off both ends of a span."""
-    while s < e and (text[s].isspace() or text[s] in "\"“”‘’'«»`"):
+    while s < e and (text[s].isspace() or text[s] in "\"“”‘’'«»`,;:—–"):
         s += 1
     while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:—–\"“”‘’'«»`"):
         e -= 1
@@ -505,6 +539,29 @@ def _starts_sentence(text: str, idx: int) -> bool:
     return not before or before[-1] in ".!?:\n—–-\"”" or text[max(0, idx - 1)] == "\n"
 
 
+def _attribution_follows(doc, close: int, cue) -> bool:
+    """True when the words right after a closing mark are the attribution: the cue itself or the
+    start of its subject ("…,” said Peskov" / "…,” the Kremlin said")."""
+    span = doc.char_span(close, cue.idx + len(cue), alignment_mode="expand")
+    if span is None:
+        return False
+    first = next((t for t in span if not t.is_punct and not t.is_space and t.idx >= close), None)
+    if first is None or first.i == cue.i:
+        return True
+    subj = _subject(cue)
+    if subj is not None and subj.left_edge.i <= first.i <= subj.i:
+        return True
+    return first.pos_ in ("ADV", "AUX") and first.i + 1 == cue.i
+
+
+def _phrase_words(cue) -> int:
+    subj = _subject(cue)
+    if subj is None:
+        return 1
+    s, e = _speaker_phrase(subj)
+    return len(cue.doc.text[s:e].split()) + 1
+
+
 def _subject(verb):
     """The speaker word of a reporting verb: its subject, the agent of a passive, or the subject
     of the verb it hangs from ("…, adding that …", "said and added")."""
@@ -550,7 +607,9 @@ def _best_mention(found, head) -> tuple[Actor, Mention]:
         actor, m = am
         covers_head = m.start <= head.idx < m.end
         person = actor.kind == "person"
-        return (not covers_head, not person, m.how != "name")
+        # A named person in the phrase beats the description it is in apposition to ("a
+        # spokesman for the ministry, Heorhii Tykhyi"), which beats other names in it ("U.S.").
+        return (not (person and m.how == "name"), not covers_head, m.how != "name")
     return min(found, key=rank)
 
 
