@@ -124,6 +124,11 @@ class _Run:
                 if cands:
                     found = Hit(i, i + L, *self._choose(cands))
                     break
+                if L == 1 and surface.endswith("s") and surface[:1].isupper():
+                    cands = [c for c in kb.lookup(surface[:-1]) if c[1] == "adjective"]
+                    if cands:  # "Russians", "Israelis": people of that nation
+                        found = Hit(i, i + L, *self._choose(cands))
+                        break
                 is_place, country = kb.place(surface)
                 if is_place:
                     found = Hit(i, i + L, None, "place", country)
@@ -158,10 +163,10 @@ class _Run:
         for ent in doc.ents:
             if ent.label_ in ("PERSON", "ORG", "NORP"):
                 anchors.add(ent.root.i)
+        for ag in self._agents(list(doc), exclude=set(self.tok_hit)):
+            anchors.add(ag[3])
         for t in doc:
-            if t.pos_ in NOUNISH and (t.lemma_.lower() in kb.agents or t.lower_ in kb.agents):
-                anchors.add(t.i)
-            elif t.lower_ in MALE | FEMALE | PLURAL and t.pos_ == "PRON":
+            if t.lower_ in MALE | FEMALE | PLURAL and t.pos_ == "PRON":
                 anchors.add(t.i)
             elif t.lower_ in ("sides", "countries", "nations", "leaders", "men", "presidents",
                               "governments", "parties", "delegations"):
@@ -266,6 +271,11 @@ class _Run:
 
         # an organisation at the head
         head_hit = self.tok_hit.get(h.i)
+        if (head_hit is not None and head_hit.entry is not None and head_hit.entry.kind != "state"
+                and country not in _foreign(head_hit.entry)):
+            head_hit = None  # "Chile's Defense Department" is not the Pentagon
+            agents = self._agents(toks, exclude={i for x in hits for i in range(x.start, x.end)
+                                                 if x.entry is None or x.entry.kind == "state"})
         if head_hit is not None and head_hit.entry is not None and head_hit.entry.kind != "state":
             e = head_hit.entry
             actor = self._get(e.id, lambda: Actor("", e.name, e.kind, e.country, e.sector, None, e.id))
@@ -292,12 +302,19 @@ class _Run:
                 self._mention(person, start, end, "title", toks)
                 return
 
-        # a description: agent word at the head
-        if head_agent is not None or (agents and h.i not in self.tok_hit and (h.pos_ in NOUNISH)
-                                       and agents[-1][3] == h.i):
+        # a description: an agent word at the head, or in a phrase about something else
+        # ("army accountant", "Minsk police station")
+        if head_agent is not None or (agents and (h.i not in self.tok_hit or self.tok_hit[h.i].how == "place")
+                                       and (h.pos_ in NOUNISH or h.pos_ == "ADJ")):
             ag = head_agent or agents[-1]
             sector = ag[0]
-            if former and sector in ("GOV", "MIL", "LEG", "JUD"):
+            # a named group or institution in the phrase decides the sector of its members
+            # ("Hamas fighters" REB, "FSB officers" SPY, "president of the Riigikogu" LEG)
+            org = next((x.entry for x in hits if x.entry is not None and x.entry.kind in
+                        ("organisation", "group", "igo") and x.entry.sector), None)
+            if org is not None and org.sector not in ("IGO", "GOV"):
+                sector = org.sector
+            if former and sector in ("GOV", "MIL", "LEG", "JUD", "SPY", "COP"):
                 sector = "ELI"
             states = [x for x in hits if x.entry is not None and x.entry.kind == "state" and x.how != "place"]
             countries = _unique([x.entry.country for x in states if x.entry.sector is None])
@@ -369,7 +386,7 @@ class _Run:
             hit = None
             for L in range(min(5, len(words) - i), 0, -1):
                 seq = words[i:i + L]
-                if seq[-1].i - seq[0].i != L - 1:
+                if seq[-1].i - seq[0].i != L - 1 or seq[-1].pos_ not in NOUNISH and L == 1:
                     continue
                 forms = [" ".join(t.lower_ for t in seq),
                          " ".join([t.lower_ for t in seq[:-1]] + [seq[-1].lemma_.lower()])]
@@ -394,8 +411,8 @@ class _Run:
         return _best(agents)
 
     def _is_person(self, ent) -> bool:
-        if ent.text.lower() in SKIP_PERSONS:
-            return False
+        if ent.text.lower() in SKIP_PERSONS or ent.root.pos_ != "PROPN":
+            return False  # "antiwar protesters" tagged PERSON is a description, not a name
         is_place, _ = self.kb.place(ent.text)
         if is_place:
             return False
@@ -692,6 +709,11 @@ def _best(agents) -> Optional[str]:
     return agents[-1][0] if agents else None
 
 
+def _foreign(entry: Entry) -> set:
+    """Country evidence compatible with an organisation: none, or its own country."""
+    return {None, entry.country}
+
+
 def _strip_det(s: str) -> str:
     s = s.strip()
     for d in ("the ", "The ", "a ", "A ", "an ", "An "):
@@ -714,3 +736,24 @@ def _quote_regions(text: str) -> list[tuple[int, int]]:
     for m in re.finditer(r"“[^”]*”|\"[^\"\n]*\"", text):
         out.append((m.start(), m.end()))
     return out
+
+
+def resolve_phrase(text: str, published: Optional[str] = None, nlp=None,
+                   resolver: Optional[ActorResolver] = None) -> Optional[Actor]:
+    """The actor a short phrase ("Kremlin spokesman Dmitry Peskov", "Ukrainian forces") refers to:
+    the one whose mention covers most of it, or None."""
+    if nlp is None:
+        from ..nlp import load_spacy
+        nlp = load_spacy()
+    resolver = resolver or ActorResolver(nlp)
+    doc = nlp(text)
+    document = Document(text=text, published=published)
+    resolver.annotate(doc, document)
+    best, best_len = None, 0
+    for a in document.actors:
+        for m in a.mentions:
+            if m.how == "pronoun" and len(text.split()) > 1:
+                continue
+            if m.end - m.start > best_len:
+                best, best_len = a, m.end - m.start
+    return best
