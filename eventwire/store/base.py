@@ -14,6 +14,8 @@ from typing import Iterable, Optional
 
 from ..model import Document
 
+DEFAULT_DB = "eventwire.db"
+
 
 @dataclass
 class AddResult:
@@ -97,4 +99,17 @@ class Store:
 def open_store(url: Optional[str] = None) -> Store:
     """The store at ``url``: ``postgresql://…`` for PostgreSQL, anything else a SQLite file path
     (default ``eventwire.db``; ``sqlite:///path`` also accepted)."""
-    raise NotImplementedError("implemented by the store issue")
+    import os
+
+    url = url or os.environ.get("EVENTWIRE_DB") or DEFAULT_DB
+    if url.startswith(("postgresql://", "postgres://")):
+        from .postgres import PostgresStore
+
+        return PostgresStore(url)
+    if url.startswith("sqlite:///"):
+        url = url[len("sqlite:///"):] or DEFAULT_DB
+    elif url.startswith("sqlite://"):
+        url = url[len("sqlite://"):] or ":memory:"
+    from .sqlite import SQLiteStore
+
+    return SQLiteStore(url)

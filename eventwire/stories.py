@@ -1,0 +1,99 @@
+"""Stories: the same real-world event as reported by many articles, merged into one record.
+
+Two event mentions belong to one story when they have the same PLOVER type, the same kind of
+status (what happened, or what was planned, demanded, threatened …), compatible parties and
+dates within ``WINDOW_DAYS`` of the story's previous mention. Parties are compared by country
+where the text gives one (so "Trump" and "the United States" are the same side, as in GDELT's
+actor codes) and by name otherwise; an undirected event ("Russia and Ukraine agreed") matches
+either order. A story counts its mentions, articles and distinct outlets (GDELT's NumMentions,
+NumArticles, NumSources), records its first report, and keeps the strongest single piece of
+evidence: the mention with both parties named, a factual status and the highest confidence.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Iterable, Optional
+
+WINDOW_DAYS = 3
+# Reported and asserted events are the same fact told differently; other statuses are not facts.
+STATUS_FAMILY = {"asserted": "happened", "reported": "happened"}
+
+
+def _party(row: dict, side: str) -> Optional[str]:
+    country = row.get(f"{side}_country")
+    if country:
+        return country.upper()
+    name = row.get(f"{side}_name")
+    return name.lower() if name else None
+
+
+def story_key(row: dict) -> tuple:
+    src, tgt = _party(row, "source"), _party(row, "target")
+    if row.get("undirected"):
+        src, tgt = sorted((src or "", tgt or ""))
+    return row["type"], STATUS_FAMILY.get(row["status"], row["status"]), src, tgt
+
+
+def _day(value: Optional[str]) -> Optional[date]:
+    try:
+        return date.fromisoformat(value[:10]) if value and len(value) >= 10 else None
+    except ValueError:
+        return None
+
+
+def _strength(row: dict) -> tuple:
+    return (bool(row.get("source_name")) + bool(row.get("target_name")),
+            row.get("status") in STATUS_FAMILY, row.get("confidence") or 0.0,
+            -(row.get("sentence_end", 0) - row.get("sentence_start", 0)))
+
+
+def build_stories(events: Iterable[dict]) -> tuple[list[dict], list[dict]]:
+    """(story rows, story_event rows) from event rows (as the store returns them)."""
+    groups: dict[tuple, list[list[dict]]] = {}
+    for row in sorted(events, key=lambda r: (r.get("day") or "", r.get("published") or "", r["id"])):
+        key = story_key(row)
+        day = _day(row.get("day"))
+        if day is None:
+            key = key + (row["article_id"],)  # undated: only merged within its own article
+        clusters = groups.setdefault(key, [])
+        last = clusters[-1] if clusters else None
+        if last is not None:
+            last_day = _day(last[-1].get("day"))
+            if day is None or (last_day is not None and (day - last_day).days <= WINDOW_DAYS):
+                last.append(row)
+                continue
+        clusters.append([row])
+
+    stories, links = [], []
+    for clusters in groups.values():
+        for members in clusters:
+            story = _story(members)
+            stories.append(story)
+            links.extend({"story_id": story["id"], "event_row": m["id"], "article_id": m["article_id"]}
+                         for m in members)
+    stories.sort(key=lambda s: s["id"])
+    return stories, links
+
+
+def _story(members: list[dict]) -> dict:
+    first = min(members, key=lambda r: (r.get("published") or "9999", r["id"]))
+    best = max(members, key=_strength)
+    days = sorted(r["day"] for r in members if r.get("day"))
+    outlets = {r.get("outlet") or f"article:{r['article_id']}" for r in members}
+    goldsteins = [r["goldstein"] for r in members if r.get("goldstein") is not None]
+    story_id = "S" + hashlib.sha1(first["id"].encode()).hexdigest()[:12]
+    return {
+        "id": story_id, "type": best["type"], "status": best["status"],
+        "source_name": best.get("source_name"), "source_country": best.get("source_country"),
+        "target_name": best.get("target_name"), "target_country": best.get("target_country"),
+        "first_date": days[0] if days else None, "last_date": days[-1] if days else None,
+        "first_reported": first.get("published"), "first_article_id": first["article_id"],
+        "num_mentions": len(members), "num_articles": len({r["article_id"] for r in members}),
+        "num_sources": len(outlets),
+        "goldstein": round(sum(goldsteins) / len(goldsteins), 2) if goldsteins else None,
+        "quad_class": best.get("quad_class"),
+        "evidence_article_id": best["article_id"], "evidence_event_id": best["event_id"],
+        "evidence_start": best["sentence_start"], "evidence_end": best["sentence_end"],
+        "evidence_text": best["sentence_text"],
+    }
