@@ -708,10 +708,36 @@ def predict(lines: list[dict], folder: Path, batch_size: int = 16,
             progress(min(start + batch_size, total), total)
 
 
+def read_predictions(path, lines: list[dict]) -> Iterator[tuple[dict, Optional[Document], Optional[str]]]:
+    """Saved predictions (``--dump`` or ``eventwire extract -o`` output) paired with gold lines by
+    ``gold_id`` or ``id``; a gold line without a prediction gets an empty Document."""
+    from .model import document_from_dict
+
+    by_id = {}
+    with open(path, encoding="utf-8") as fh:
+        for n, raw in enumerate(fh, 1):
+            if raw.strip():
+                try:
+                    row = json.loads(raw)
+                except json.JSONDecodeError as exc:
+                    raise InputError.e("E105", item=str(path), line=n, reason=exc.msg) from None
+                by_id[row.pop("gold_id", None) or row.get("id")] = row
+    for rec in lines:
+        row = by_id.get(rec.get("id"))
+        body = (row or {}).get("text", "") if rec.get("html_path") else None
+        if not _needs_nlp(rec):
+            yield rec, None, body
+            continue
+        doc = document_from_dict(row) if row else Document(text=rec.get("text") or "")
+        yield rec, doc, body
+
+
 def evaluate_lines(lines: list[dict], folder: Path = Path("."), batch_size: int = 16,
-                   progress=None, on_doc=None) -> Report:
+                   progress=None, on_doc=None, predictions=None) -> Report:
+    """Score ``lines``: the pipeline's predictions, or ``predictions`` (a PRED.jsonl path)."""
     report = Report()
-    for rec, doc, body in predict(lines, folder, batch_size, progress):
+    pairs = read_predictions(predictions, lines) if predictions else predict(lines, folder, batch_size, progress)
+    for rec, doc, body in pairs:
         if doc is not None and any(w.startswith("E601") for w in doc.warnings):
             report.failed += 1
         score_line(rec, doc, body, report)
@@ -733,6 +759,8 @@ def add_cli(sub) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.add_argument("--limit", type=int, metavar="N", help="score only the first N gold lines")
     p.add_argument("--dump", metavar="PRED.jsonl", help="write the predicted documents here")
+    p.add_argument("--pred", metavar="PRED.jsonl",
+                   help="score saved predictions (from --dump) instead of running the pipeline")
     p.add_argument("--errors", action="store_true",
                    help="print missed and false events with their sentences (stderr)")
     p.add_argument("--batch-size", type=int, default=16, help="articles per spaCy batch (default 16)")
@@ -772,7 +800,7 @@ def run_evaluate(args) -> int:
 
     try:
         report = evaluate_lines(lines, path.resolve().parent, batch_size=args.batch_size,
-                                progress=_progress_printer(), on_doc=on_doc)
+                                progress=_progress_printer(), on_doc=on_doc, predictions=args.pred)
     finally:
         if dump is not None:
             dump.close()
