@@ -282,8 +282,21 @@ class _Run:
             self._mention(actor, start, end, "name", toks)
             return
 
-        # an unknown organisation named by NER at the head
+        # a name right after a title that the NER missed or took for a place or an organisation
+        # ("lawmaker Oleksiy Goncharenko")
         ent = self.ent_of.get(h.i)
+        if head_hit is None and h.pos_ == "PROPN" and (ent is None or ent.label_ in ("ORG", "GPE", "NORP")):
+            first = h.i
+            while first - 1 >= toks[0].i and self.doc[first - 1].pos_ == "PROPN" and first - 1 not in self.tok_hit:
+                first -= 1
+            if any(a[1] and a[3] == first - 1 for a in agents):
+                name = self.doc[first:h.i + 1]
+                title = self._title_sector(agents, before=first)
+                actor = self._unknown_person(name, country, "ELI" if former else title, agents)
+                self._mention(actor, start, end, "name", toks)
+                return
+
+        # an unknown organisation named by NER at the head
         if (ent is not None and ent.label_ == "ORG" and head_hit is None
                 and not (h.dep_ == "pobj" and h.head.lower_ in ("on", "in", "at", "by", "via"))):
             sector = _best(agents)
@@ -546,10 +559,15 @@ class _Run:
                 gender = "m" if low in MALE else "f"
                 ok = lambda a, g=gender: a.kind == "person" and self._gender(a) in (None, g)  # noqa: E731
             best = None
-            for back in range(0, 4):
+            counted = 0
+            for back in range(0, 30):
                 sk = k - back
-                if sk < 0:
+                if sk < 0 or counted > 3:
                     break
+                # sentences inside a quotation do not count towards the window: "…” he added"
+                # after a long quote still reaches the speaker named before it
+                if back == 0 or not self._in_quote(sents[sk].start_char):
+                    counted += 1
                 cands = [x for x in named if x[2] == sk and x[0] < t.idx and ok(x[5])
                          and (q or not x[4] or back == 0 and self._same_quote(x[0], t.idx))]
                 if not q:
@@ -565,6 +583,18 @@ class _Run:
                 break
             if best is not None:
                 best[5].mentions.append(Mention(t.idx, t.idx + len(t), t.text, "pronoun"))
+        # a bare surname of a person found only in the text ("Goncharenko voted")
+        surnames = {}
+        for a in self.actors.values():
+            if a.kind == "person" and a.kb_id is None and len(a.name.split()) > 1:
+                surnames.setdefault(a.name.split()[-1], a)
+        for t in doc:
+            a = surnames.get(t.text)
+            if a is not None and t.pos_ == "PROPN" and t.i not in self.used \
+                    and not any(m.start <= t.idx < m.end for m in a.mentions):
+                first = min(m.start for m in a.mentions)
+                if t.idx > first:
+                    a.mentions.append(Mention(t.idx, t.idx + len(t), t.text, "name"))
         # "Ukraine, which still asserts …": a relative pronoun is its antecedent
         for t in doc:
             if t.lower_ in ("who", "which", "whose") and t.head.dep_ == "relcl":

@@ -1,0 +1,175 @@
+"""The actor stage: names, titles, descriptions, metonyms, places, dates and coreference.
+
+Texts here are written for these tests; the seed article is read from ../shared (skipped when absent).
+"""
+from __future__ import annotations
+
+import pytest
+
+from eventwire.actors.resolve import resolve_phrase
+
+
+@pytest.fixture(scope="module")
+def actors_only():
+    from eventwire import Pipeline
+
+    return Pipeline(stages=["eventwire_actors"])
+
+
+def _actors(pipe, text, published="2024-01-01"):
+    return pipe.extract(text, published=published).actors
+
+
+def _find(actors, text):
+    """The actor with a mention whose text is ``text``."""
+    for a in actors:
+        if any(m.text == text for m in a.mentions):
+            return a
+    raise AssertionError(f"no mention {text!r} in {[(a.name, [m.text for m in a.mentions]) for a in actors]}")
+
+
+# -- the seed article ---------------------------------------------------------------------------
+SEED_EXPECT = [
+    # (mention text, actor name or None, country, sector)
+    ("U.S. President Donald J. Trump", "Donald Trump", "USA", "GOV"),
+    ("Russian leader Vladimir Putin", "Vladimir Putin", "RUS", "GOV"),
+    ("President Zelenskyy of Ukraine", "Volodymyr Zelensky", "UKR", "GOV"),
+    ("Kremlin spokesman Dmitry Peskov", "Dmitry Peskov", "RUS", "GOV"),
+    ("a spokesman for Ukraine’s Ministry of Foreign Affairs, Heorhii Tykhyi", "Heorhii Tykhyi", "UKR", "GOV"),
+    ("NATO", "NATO", "NATO", "IGO"),
+    ("The Kremlin", None, "RUS", "GOV"),
+    ("Moscow", None, "RUS", "GOV"),
+    ("Kyiv", None, "UKR", "GOV"),
+    ("the Russian delegation", None, "RUS", "GOV"),
+    ("Ukrainian forces", None, "UKR", "MIL"),
+]
+
+
+@pytest.mark.parametrize("mention,name,country,sector", SEED_EXPECT)
+def test_seed_actors(seed_doc, mention, name, country, sector):
+    a = _find(seed_doc.actors, mention)
+    assert (a.country, a.sector) == (country, sector)
+    if name:
+        assert a.name == name
+
+
+def test_seed_every_he_before_a_quote_is_trump(seed_doc):
+    text = seed_doc.text
+    trump = next(a for a in seed_doc.actors if a.name == "Donald Trump")
+    hes = [m for m in trump.mentions if m.how == "pronoun"]
+    # every "he added"/"he said" right after a closing quotation mark
+    cues = [i + 2 for i in range(len(text) - 4) if text[i] == "”" and text[i + 2:i + 4].lower() == "he"]
+    assert cues, "the seed has quotes closed by 'he …'"
+    for c in cues:
+        assert any(m.start == c for m in hes), f"'he' at {c} is not Trump"
+    for a in seed_doc.actors:
+        if a is not trump:
+            assert not any(m.start in cues for m in a.mentions)
+
+
+def test_seed_the_two_sides_are_russia_and_ukraine(seed_doc):
+    pair = [a.name for a in seed_doc.actors if any(m.how == "group" for m in a.mentions)]
+    assert sorted(pair) == ["Russia", "Ukraine"]
+
+
+def test_seed_places_are_not_actors(seed_doc):
+    mentioned = {m.text for a in seed_doc.actors for m in a.mentions}
+    for place in ("Istanbul", "Donetsk", "Luhansk", "Kherson", "Zaporizhzhia", "Crimea"):
+        assert place not in mentioned
+
+
+def test_seed_offsets_point_at_the_text(seed_doc):
+    for a in seed_doc.actors:
+        assert a.id.startswith("A") and a.mentions
+        for m in a.mentions:
+            assert seed_doc.text[m.start:m.end] == m.text
+
+
+# -- dates decide who holds a title -------------------------------------------------------------
+@pytest.mark.parametrize("published,us,fr", [
+    ("2013-06-01", "Barack Obama", "Francois Hollande"),
+    ("2017-07-07", "Donald Trump", "Emmanuel Macron"),
+])
+def test_the_president_at_the_publication_date(actors_only, published, us, fr):
+    actors = _actors(actors_only, "The U.S. president met the French president on Tuesday.", published)
+    assert _find(actors, "The U.S. president").name == us
+    assert _find(actors, "the French president").name == fr
+
+
+def test_kremlin_leader_and_pronoun(actors_only):
+    actors = _actors(actors_only, "The Kremlin leader said he was ready for talks.", "2023-03-01")
+    putin = _find(actors, "The Kremlin leader")
+    assert putin.name == "Vladimir Putin"
+    assert any(m.text == "he" and m.how == "pronoun" for m in putin.mentions)
+
+
+def test_former_officials_are_elites(actors_only):
+    actors = _actors(actors_only, "Former Chancellor Angela Merkel defended her policy. "
+                                  "The German chancellor, Olaf Scholz, disagreed.", "2023-05-01")
+    merkel = _find(actors, "Former Chancellor Angela Merkel")
+    assert (merkel.sector, merkel.role) == ("ELI", "former chancellor")
+    assert any(m.text == "her" for m in merkel.mentions)
+    assert _find(actors, "The German chancellor, Olaf Scholz").name == "Olaf Scholz"
+
+
+# -- descriptions, institutions and people outside the knowledge base ---------------------------
+@pytest.mark.parametrize("text,mention,country,sector", [
+    ("Fighting with separatists in eastern Ukraine continued.", "separatists", "UKR", "REB"),
+    ("The ruling follows a U.S. Supreme Court decision.", "U.S. Supreme Court", "USA", "JUD"),
+    ("The American Civil Liberties Union objected.", "The American Civil Liberties Union", "USA", "NGO"),
+    ("Members of US Congress objected.", "US Congress", "USA", "LEG"),
+    ("The Kenyan Ministry of Health said cases rose.", "The Kenyan Ministry of Health", "KEN", "GOV"),
+    ("Ukrainian lawmaker Oleksiy Goncharenko said so.", "Ukrainian lawmaker Oleksiy Goncharenko", "UKR", "LEG"),
+    ("Hamas fighters attacked Israeli troops, the IDF said.", "Hamas fighters", "PSE", "REB"),
+    ("Hamas fighters attacked Israeli troops, the IDF said.", "Israeli troops", "ISR", "MIL"),
+    ("Qatari officials met Houthi representatives.", "Houthi representatives", "YEM", "REB"),
+    ("Chile's Defense Department issued a statement.", "Chile's Defense Department", "CHL", "GOV"),
+])
+def test_descriptions(actors_only, text, mention, country, sector):
+    a = _find(_actors(actors_only, text), mention)
+    assert (a.country, a.sector) == (country, sector)
+
+
+def test_surname_after_full_name_is_the_same_person(actors_only):
+    actors = _actors(actors_only, "Ukrainian lawmaker Oleksiy Goncharenko spoke first. Later Goncharenko voted.")
+    a = _find(actors, "Goncharenko")
+    assert a.name == "Oleksiy Goncharenko" and len(a.mentions) == 2
+
+
+def test_both_countries_is_the_pair(actors_only):
+    actors = _actors(actors_only, "India and Pakistan agreed to a ceasefire. Both countries said it would hold.")
+    pair = sorted(a.name for a in actors if any(m.how == "group" for m in a.mentions))
+    assert pair == ["India", "Pakistan"]
+
+
+def test_pronouns_follow_gender_and_quotes(actors_only):
+    actors = _actors(actors_only, 'Maria Zakharova spoke after Sergei Lavrov. "We will respond," she said. '
+                                  "He added nothing.")
+    assert any(m.text == "she" for m in _find(actors, "Maria Zakharova").mentions)
+    assert any(m.text == "He" for m in _find(actors, "Sergei Lavrov").mentions)
+
+
+def test_places_and_capitals_as_places_are_not_actors(actors_only):
+    assert _actors(actors_only, "Delegates met in Istanbul to discuss the war in Ukraine.") == []
+
+
+def test_capitals_as_governments(actors_only):
+    actors = _actors(actors_only, "Zakharova said Moscow would respond to Washington.")
+    assert (_find(actors, "Moscow").country, _find(actors, "Moscow").sector) == ("RUS", "GOV")
+    assert _find(actors, "Washington").country == "USA"
+
+
+def test_dateline_in_capitals(actors_only):
+    actors = _actors(actors_only, "TEHRAN (Reuters) - Iran's foreign minister said talks would go on.", "2025-01-10")
+    assert _find(actors, "TEHRAN").country == "IRN"
+    assert _find(actors, "Iran's foreign minister").name == "Abbas Araghchi"
+
+
+def test_no_text_no_actors(actors_only):
+    assert _actors(actors_only, "It rained all day and the roads were wet.") == []
+
+
+def test_resolve_phrase():
+    a = resolve_phrase("Kremlin spokesman Dmitry Peskov", published="2025-05-17")
+    assert (a.name, a.country, a.sector) == ("Dmitry Peskov", "RUS", "GOV")
+    assert resolve_phrase("the weather") is None
