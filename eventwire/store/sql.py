@@ -238,6 +238,7 @@ class SQLStore(Store):
         return {t: int(self._scalar(f"SELECT count(*) FROM {t}")) for t in TABLES}
 
     def article(self, article_id: str) -> Optional[dict]:
+        article_id = _no_nul(article_id)
         row = self._one("SELECT * FROM articles WHERE id = ?", (article_id,))
         if row is None:
             row = self._one("SELECT * FROM articles WHERE external_id = ? ORDER BY ingested_at LIMIT 1",
@@ -256,6 +257,7 @@ class SQLStore(Store):
                     "substr(a.text, 1, 240) AS lead")
 
     def articles(self, q: Optional[str] = None, limit: int = 50, offset: int = 0) -> list[dict]:
+        q = _no_nul(q)
         where, params = "", ()
         if q:
             cond, params = self._fts_filter(q)
@@ -270,10 +272,14 @@ class SQLStore(Store):
     def _event_filters(self, actor=None, type=None, status=None, since=None, until=None, q=None,
                        article_id=None) -> tuple[str, tuple]:
         conds, params = [], []
+        # NUL cannot be part of any stored value; SQLite would end the string there and PostgreSQL
+        # refuses it, so it is dropped from every filter before it reaches the database.
+        actor, type, status, since, until, q, article_id = (
+            _no_nul(v) for v in (actor, type, status, since, until, q, article_id))
         if actor:
             conds.append("(upper(e.source_country) = ? OR upper(e.target_country) = ? "
-                         "OR lower(e.source_name) LIKE ? OR lower(e.target_name) LIKE ?)")
-            like = "%" + actor.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+                         "OR lower(e.source_name) LIKE ? ESCAPE '!' OR lower(e.target_name) LIKE ? ESCAPE '!')")
+            like = _contains(actor)
             params += [actor.upper(), actor.upper(), like, like]
         if type:
             conds.append("e.type = ?")
@@ -339,10 +345,11 @@ class SQLStore(Store):
                           (*params, int(limit), int(offset)))
 
     def actors(self, q: Optional[str] = None, limit: int = 100, offset: int = 0) -> list[dict]:
+        q = _no_nul(q)
         where, params = "", ()
         if q:
-            where = "WHERE lower(ac.name) LIKE ? OR upper(coalesce(ac.country, '')) = ?"
-            params = ("%" + q.lower().replace("%", "").replace("_", "") + "%", q.upper())
+            where = "WHERE lower(ac.name) LIKE ? ESCAPE '!' OR upper(coalesce(ac.country, '')) = ?"
+            params = (_contains(q), q.upper())
         return self._rows(f"""
             WITH sides AS (
                 SELECT source_name AS name, coalesce(source_country, '') AS country FROM events
@@ -365,6 +372,7 @@ class SQLStore(Store):
                           "LIMIT ? OFFSET ?", (int(limit), int(offset)))
 
     def story(self, story_id: str) -> Optional[dict]:
+        story_id = _no_nul(story_id)
         row = self._one("SELECT s.*, s.first_article_id AS article_id FROM stories s WHERE s.id = ?", (story_id,))
         if row is None:
             return None
@@ -375,6 +383,7 @@ class SQLStore(Store):
         return row
 
     def positions(self, conflict: Optional[str] = None) -> list[dict]:
+        conflict = _no_nul(conflict)
         where, params = ("WHERE p.conflict = ?", (conflict,)) if conflict else ("", ())
         rows = self._rows(f"SELECT p.*, a.published, a.title AS article_title FROM positions p "
                           f"LEFT JOIN articles a ON a.id = p.article_id {where} "
@@ -471,6 +480,16 @@ def _timex_row(article_id: str, t) -> dict:
     return {"id": f"{article_id}:{t.id}", "article_id": article_id, "timex_id": t.id, "type": t.type,
             "value": t.value, "anchored": int(bool(t.anchored)), "span_start": t.start,
             "span_end": t.end, "span_text": t.text}
+
+
+def _no_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+def _contains(value: str) -> str:
+    """A LIKE pattern (escape character ``!``) matching text that contains ``value``, any case."""
+    escaped = value.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_")
+    return f"%{escaped}%"
 
 
 def fts_terms(q: str) -> list[str]:
