@@ -174,7 +174,7 @@ class _Grammar:
             (c(rf"(?:(?P<vd>early|late|earlier|later)\s+)?(?P<rday>{_alt(self.rel_days)})(?:\s+{PART})?"), "rel_day"),
             (c(rf"(?:(?:{VAGUE})|over\s+)?(?:the\s+)?{REL}\s+(?P<runit>week|weekend|month|year|quarter|decade|century)"), "rel_unit"),
             (c(rf"(?:(?:over|during)\s+)?the\s+(?P<runit>weekend)"), "rel_unit"),
-            (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|roughly|around|just|only)\s+)?{NUM}[\s-]+{UNIT}\s+(?P<dir>ago|earlier|before|later|after|from\s+now|hence)(?!\s+(?:th(?:e|is|at)|a|an|his|her|its)\b)"), "ago"),
+            (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|roughly|around|just|only)\s+)?{NUM}[\s-]+{UNIT}\s+(?P<dir>ago|earlier|later|from\s+now|hence|(?:before|after)(?!\s+(?:th(?:e|is|at)|a|an|his|her|its|he|she|they|it|we)\b))"), "ago"),
             (c(rf"(?P<dir>ago|earlier|later)\b"), "skip"),
             (c(rf"(?:the\s+)?(?P<ago>year|month|week|quarter)[\s-]+(?:earlier|ago)(?:\s+(?:period|quarter|month|year))?"), "year_ago"),
             (c(rf"(?:the\s+)?(?:(?:fiscal|latest|current|{VAGUE.replace('(?P<vague>', '(?:')})\s*)?(?:{ORD}[\s-]+(?:fiscal\s+)?|(?P<latest>latest|current|fiscal)\s+)?quarter(?:\s+of\s+{YEAR})?"), "quarter"),
@@ -183,7 +183,7 @@ class _Grammar:
             (c(rf"(?P<bare>(?:(?:for|over|in|within|after|during)\s+(?:the\s+)?(?:(?:past|last|next|coming|recent|previous|following)\s+)?|(?:recent|coming|past|previous)\s+))(?P<bunit>years|months|weeks|days|decades|hours|minutes|centuries)"), "bare_plural"),
             (c(rf"(?P<every>every|each|per)\s+(?:(?P<evn>other|two|three|four|few)\s+)?(?:{UNIT}|{WD}(?:\s+{PART})?)"), "set"),
             (c(rf"(?P<freq>once|twice|three\s+times|several\s+times)\s+(?:a|an|per|every)\s+{UNIT}"), "set"),
-            (c(rf"(?P<ly>daily|weekly|monthly|yearly|annually|hourly|nightly|biweekly|quarterly)"), "set_ly"),
+            (c(rf"(?P<ly>daily|weekly|monthly|yearly|annually|hourly|nightly|biweekly)"), "set_ly"),
             (c(rf"(?P<rate>a|an|per)\s+{UNIT}"), "rate"),
             (c(rf"(?P<fixed>{_alt(self.fixed)})"), "fixed"),
             (c(rf"(?P<hol>{_alt(self.holidays)})(?:\s+{YEAR})?"), "holiday"),
@@ -286,6 +286,9 @@ def find_timexes(doc, dct: Optional[dt.date], g: Optional[_Grammar] = None) -> l
         if res is None:
             continue
         typ, value, anchored = res
+        lead = _LEADING.match(text, start, end)
+        if lead and lead.end() < end:
+            start = lead.end()
         # trailing punctuation never belongs to the expression
         while end > start and text[end - 1] in ".,;:" and not re.search(r"[ap]\.m\.$|\b\w\.$", text[start:end], re.I):
             end -= 1
@@ -293,6 +296,13 @@ def find_timexes(doc, dct: Optional[dt.date], g: Optional[_Grammar] = None) -> l
         found.append(_Found(start, end, typ, value, anchored))
     found.sort(key=lambda f: f.start)
     return found
+
+
+# words a pattern may need for its reading but that TimeML leaves outside the expression
+_LEADING = re.compile(r"(?:(?:at|about|around|over|during|for|in|within|after|on|since)\s+)+(?:the\s+(?=\d{4}\b))?|the\s+(?=\d{4}\b)", re.I)
+
+
+_DATELINE_TAIL = re.compile(r"\s*\((?:AP|Reuters|AFP|Xinhua|UPI|dpa|Bloomberg|[A-Z][\w .]{1,20})\)\s*(?:--|-|_|—|–)", re.UNICODE)
 
 
 class _Context:
@@ -318,6 +328,8 @@ class _Context:
 
     def direction(self, start: int, end: int) -> int:
         """+1 when the clause around [start, end) speaks of the future, -1 of the past, 0 unknown."""
+        while end > start + 1 and self.text[end - 1] in ".,;:":
+            end -= 1
         before = self.text[max(0, start - 20):start].lower()
         if re.search(r"\b(as (early|soon) as|from now|next|(?<!up )until)\s+(on\s+)?$", before):
             return 1
@@ -433,6 +445,8 @@ class _Context:
         year = int(m["year"]) if m["year"] else None
         if m["year"] is None and re.match(r"\s*(%|percent|per\s+cent|million|billion)", self.text[m.end():], re.I):
             return None
+        if _DATELINE_TAIL.match(self.text, m.end()):
+            return None    # "WASHINGTON, August 11 (Xinhua) --": the dateline, not the story's content
         relmd = (m["relmd"] or "").lower()
         wd0 = self.g.weekdays.get((m["wd0"] or "").lower())
         if wd0 and year is None and self.dct is not None:
@@ -619,6 +633,8 @@ class _Context:
         return "DATE", value, True
 
     def h_rel_unit(self, m: re.Match):
+        if m["runit"][:1].isupper() and m.start() > 0 and self.text[m.start() - 1] in "\"“'`":
+            return None    # a title: ABC's "This Week"
         unit = m["runit"].lower()
         rel = (m.groupdict().get("rel") or "").lower()
         shift = self.g.rel_mods.get(rel, 0) if rel else (0 if unit != "weekend" else None)
@@ -827,7 +843,7 @@ class _Context:
 
     def h_set_ly(self, m: re.Match):
         code = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "annually": "P1Y",
-                "hourly": "PT1H", "nightly": "P1D", "biweekly": "P2W", "quarterly": "P3M"}[m["ly"].lower()]
+                "hourly": "PT1H", "nightly": "P1D", "biweekly": "P2W"}[m["ly"].lower()]
         return "SET", code, True
 
     def h_rate(self, m: re.Match):
