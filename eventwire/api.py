@@ -117,7 +117,7 @@ class BodyLimit:
             try:
                 too_big = int(announced) > self.limit
             except ValueError:
-                return await _send_json(send, 400, {"error": "E601", "detail": "E601 bad Content-Length"})
+                return await _send_json(send, 400, {"error": "E701", "detail": "E701 bad Content-Length"})
             if too_big:
                 return await _send_json(send, 413, _too_large(self.limit))
         # Read the body here (it is small by then) so that a chunked body cannot slip past.
@@ -146,7 +146,7 @@ class BodyLimit:
 
 
 def _too_large(limit: int) -> dict:
-    return {"error": "E602", "detail": f"E602 request body larger than the limit of {limit} bytes"}
+    return {"error": "E702", "detail": f"E702 request body larger than the limit of {limit} bytes"}
 
 
 class SecurityHeaders:
@@ -189,24 +189,31 @@ def _page(items: list, limit: int, offset: int, **extra) -> dict:
     return {"items": items, "count": len(items), "limit": limit, "offset": offset, **extra}
 
 
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
 def _event_date(row: dict) -> Optional[str]:
-    """The day an event row is placed on: its own date, else its article's publication date."""
-    for key in ("date", "event_date", "published", "article_published"):
+    """The day an event row is placed on: its own date when it is a day (not a week or a month),
+    else its article's publication date."""
+    for key in ("date", "day", "published", "article_published"):
         value = row.get(key)
-        if value:
+        if value and _DAY.match(str(value)):
             return str(value)[:10]
     return None
 
 
 def _party(row: dict, side: str) -> Optional[str]:
-    """The name of an event row's source or target, whatever shape the store gives it."""
+    """The name of an event row's source or target when it is a resolved actor (an unresolved
+    phrase such as "the agreement" or "Saturday" is not a node of the network)."""
     value = row.get(side)
     if isinstance(value, dict):
-        return value.get("name")
-    for key in (f"{side}_name", side):
-        if row.get(key) and isinstance(row.get(key), str):
-            return row[key]
-    return None
+        return value.get("name") if (value.get("actor") or value.get("country")) else None
+    name = row.get(f"{side}_name")
+    if not name:
+        return None
+    if f"{side}_actor" in row and not row.get(f"{side}_actor") and not row.get(f"{side}_country"):
+        return None
+    return name
 
 
 def _party_country(row: dict, side: str) -> Optional[str]:
@@ -272,7 +279,7 @@ def summarise_events(rows: Iterable[dict]) -> dict:
 def _no_nul(request: Request) -> None:
     for key, value in request.query_params.multi_items():
         if "\x00" in key or "\x00" in value:
-            raise HTTPException(400, "E603 NUL byte in a query parameter")
+            raise HTTPException(400, "E703 NUL byte in a query parameter")
 
 
 def _choice(value: Optional[str], allowed: tuple[str, ...], name: str) -> Optional[str]:
@@ -281,7 +288,7 @@ def _choice(value: Optional[str], allowed: tuple[str, ...], name: str) -> Option
     for a in allowed:
         if value.lower() == a.lower():
             return a
-    raise HTTPException(422, f"E604 {name} must be one of: {', '.join(allowed)}")
+    raise HTTPException(422, f"E704 {name} must be one of: {', '.join(allowed)}")
 
 
 class IngestItem(BaseModel):
@@ -351,7 +358,7 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
         for err in exc.errors()[:5]:
             where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path"))
             problems.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
-        return JSONResponse({"error": "E604", "detail": "E604 invalid request: " + "; ".join(problems)},
+        return JSONResponse({"error": "E704", "detail": "E704 invalid request: " + "; ".join(problems)},
                             status_code=422)
 
     @app.exception_handler(EventwireError)
@@ -368,14 +375,14 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
     # -- auth ---------------------------------------------------------------------------------
     def require_token(request: Request) -> None:
         if not settings.token:
-            raise HTTPException(403, "E605 write endpoints are disabled: start the server with "
+            raise HTTPException(403, "E705 write endpoints are disabled: start the server with "
                                      "--token or EVENTWIRE_API_TOKEN")
         header = request.headers.get("authorization", "")
         scheme, _, given = header.partition(" ")
         ok = hmac.compare_digest(given.strip().encode("utf-8", "surrogateescape"),
                                  settings.token.encode("utf-8"))
         if scheme.lower() != "bearer" or not ok:
-            raise HTTPException(401, "E606 missing or wrong bearer token",
+            raise HTTPException(401, "E706 missing or wrong bearer token",
                                 headers={"WWW-Authenticate": "Bearer"})
 
     def limit_of(limit: int) -> int:
@@ -404,10 +411,10 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
              summary="one article with its full document (text, actors, events, quotes, dates, claims)")
     async def article(article_id: str):
         if len(article_id) > 200:
-            raise HTTPException(404, "E607 no such article")
+            raise HTTPException(404, "E707 no such article")
         row = await runner(lambda s: s.article(article_id))
         if not row:
-            raise HTTPException(404, "E607 no such article")
+            raise HTTPException(404, "E707 no such article")
         return row
 
     @app.get("/api/events", tags=["read"], dependencies=guarded, summary="events with filters")
@@ -444,10 +451,10 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
     @app.get("/api/stories/{story_id}", tags=["read"], dependencies=guarded, summary="one story with its mentions")
     async def story(story_id: str):
         if len(story_id) > 200:
-            raise HTTPException(404, "E608 no such story")
+            raise HTTPException(404, "E708 no such story")
         row = await runner(lambda s: s.story(story_id))
         if not row:
-            raise HTTPException(404, "E608 no such story")
+            raise HTTPException(404, "E708 no such story")
         return row
 
     @app.get("/api/positions", tags=["read"], dependencies=guarded,
@@ -627,11 +634,11 @@ def run_serve(args) -> int:
     try:
         import uvicorn
     except ImportError:
-        raise EventwireError("E609 eventwire serve needs the server extra: pip install 'eventwire[server]'",
-                             "E609") from None
+        raise EventwireError("E709 eventwire serve needs the server extra: pip install 'eventwire[server]'",
+                             "E709") from None
     token = args.token or os.environ.get("EVENTWIRE_API_TOKEN") or None
     if args.max_body < 1 or args.max_limit < 1:
-        raise EventwireError("E604 --max-body and --max-limit must be positive", "E604")
+        raise EventwireError("E704 --max-body and --max-limit must be positive", "E704")
     app = create_app(args.db, token=token, max_body_bytes=args.max_body, max_limit=args.max_limit,
                      cors_origins=args.cors_origin)
     print(f"eventwire: dashboard at http://{args.host}:{args.port}/ , API docs at /docs; "

@@ -95,7 +95,11 @@
     return row[side + "_name"] || (typeof v === "string" ? v : "") || "";
   }
   function eventDate(row) {
-    return String(row.date || row.event_date || row.published || row.article_published || "").slice(0, 10);
+    // The event's own day when the text fixes one, else the publication day (weeks, months: published).
+    for (const v of [row.date, row.day, row.published]) {
+      if (v && /^\d{4}-\d{2}-\d{2}/.test(String(v))) return String(v).slice(0, 10);
+    }
+    return String(row.date || "");
   }
   function articleIdOf(row) {
     return row.article_id || row.article || null;
@@ -518,6 +522,15 @@
     for (const q of doc.quotes || []) if (q.content) out.push({ start: q.content.start, end: q.content.end, kind: "quote" });
     for (const t of doc.timexes || []) out.push({ start: t.start, end: t.end, kind: "date" });
     for (const c of doc.claims || []) if (c.span) out.push({ start: c.span.start, end: c.span.end, kind: "claim" });
+    // Evidence that is not highlighted by itself (arguments, places, sentences, cues) still cuts
+    // the text, so that lighting it up marks exactly its characters.
+    const cut = (span) => { if (span) out.push({ start: span.start, end: span.end, kind: null }); };
+    for (const e of doc.events || []) {
+      cut(e.sentence); cut(e.location_span);
+      if (e.source) cut(e.source.mention);
+      if (e.target) cut(e.target.mention);
+    }
+    for (const q of doc.quotes || []) { cut(q.cue); if (q.speaker) cut(q.speaker.mention); }
     return out.filter((s) => Number.isInteger(s.start) && Number.isInteger(s.end) && s.end > s.start);
   }
 
@@ -533,7 +546,7 @@
     for (let i = 0; i + 1 < bounds.length; i++) {
       const start = bounds[i], end = bounds[i + 1];
       if (end <= start) continue;
-      const kinds = new Set(spans.filter((s) => s.start < end && start < s.end).map((s) => s.kind));
+      const kinds = new Set(spans.filter((s) => s.kind && s.start < end && start < s.end).map((s) => s.kind));
       const seg = el("span", { class: [...kinds].map((k) => "hl-" + k).join(" ") || null,
                                "data-start": start, "data-end": end, text: chars.slice(start, end).join("") });
       segments.push(seg);
