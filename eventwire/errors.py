@@ -34,6 +34,7 @@ MESSAGES = {
     "E301": "cannot open the store {url!r}: {reason}",
     "E302": "the store {url!r} has schema version {got}, newer than this eventwire ({want})",
     "E303": "the store {url!r} failed: {reason}",
+    "E304": "export: {reason}",
     "E401": "{path}: {reason}",
     "E501": "{url}: {reason}",
     "E601": "{item}: extraction failed ({reason})",
