@@ -63,7 +63,7 @@ KINDS = ("person", "organisation", "state", "igo", "group")
 SECTOR_RX = re.compile(r"^[A-Z]{3}$")
 DATE_RX = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATA_FILES = ("countries.csv", "organisations.yaml", "people.csv", "agents.csv", "places.csv")
-_FORMAT = 3  # bump when the pickled structure changes
+_FORMAT = 5  # bump when the pickled structure changes
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,8 @@ class KnowledgeBase:
     agents: dict = field(default_factory=dict)         # lower-case words → sector
     titles: set = field(default_factory=set)           # agent words that are titles
     places: dict = field(default_factory=dict)         # place name → ISO3 (or None)
+    first_words: set = field(default_factory=set)      # the first token of every surface form
+    agent_first: set = field(default_factory=set)      # the first word of every agent term
     max_words: int = 1
     sources: tuple = ()
 
@@ -249,11 +251,21 @@ def build_kb(user_paths: Iterable[Path] = ()) -> KnowledgeBase:
         kb.entries[e.id] = e
     _index(kb)
     kb.agents, kb.titles = _read_agents(d / "agents.csv")
+    kb.agent_first = {t.split()[0] for t in kb.agents}
     for i, r in enumerate(_rows(d / "places.csv"), 2):
         name = normalise(r.get("name") or "")
         if not name:
             raise KnowledgeBaseError.e("E401", path=str(d / "places.csv"), reason=f"row {i}: empty name")
         kb.places[name] = (r.get("country") or "").strip() or None
+    # The first token of each surface form (as spaCy would split it, roughly: at spaces,
+    # hyphens and apostrophes), in its case and upper case, so the scan skips other tokens fast.
+    for key in list(kb.names) + list(kb.places):
+        head = re.split(r"[\s\-'’]", key, maxsplit=1)[0] or key
+        for form in (head, head.upper(), key.split()[0]):
+            kb.first_words.add(form)
+            kb.first_words.add(form.upper())
+        if key.endswith(("n", "i", "e", "h", "s", "c")):  # plural demonyms: "Russians"
+            kb.first_words.add(key.split()[0] + "s")
     kb.sources = tuple(str(p) for p in user_paths)
     return kb
 
@@ -408,3 +420,15 @@ def _read_agents(path: Path) -> tuple[dict, set]:
         if (r.get("title") or "").strip() == "1":
             titles.add(term)
     return agents, titles
+
+
+def place_country(name: str) -> Optional[str]:
+    """ISO3 of a place as written: a state ("Ukraine"), a capital or seat ("Istanbul" is a place,
+    "Kyiv" a capital) or a region/city in places.csv; None when unknown."""
+    kb = load_kb()
+    for eid, _how in kb.lookup(name):
+        e = kb.entries[eid]
+        if e.kind == "state" and e.country:
+            return e.country
+    is_place, country = kb.place(name)
+    return country if is_place else None

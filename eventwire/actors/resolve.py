@@ -93,6 +93,11 @@ class _Run:
 
     # -- driver ----------------------------------------------------------------------------
     def run(self) -> None:
+        doc = self.doc
+        self._low = [t.lower_ for t in doc]
+        self._lem = [t.lemma_.lower() for t in doc]
+        self._noun = [t.pos_ in NOUNISH for t in doc]
+        self._punct = [t.is_punct for t in doc]
         self._gazetteer()
         for ent in self.doc.ents:
             for t in ent:
@@ -109,17 +114,24 @@ class _Run:
         doc, kb = self.doc, self.kb
         n = len(doc)
         width = min(kb.max_words, 10)
+        # plain lists: building Span objects for every window is the slow part
+        texts = [t.text for t in doc]
+        spaces = [t.whitespace_ for t in doc]
+        punct = [t.is_punct or t.is_space for t in doc]
+        starts = kb.first_words
         i = 0
         while i < n:
-            if doc[i].is_space or doc[i].is_punct and doc[i].text not in ("'", "’"):
+            first = texts[i]
+            if punct[i] or (first not in starts and first.upper() not in starts):
                 i += 1
                 continue
             found = None
             for L in range(min(width, n - i), 0, -1):
-                span = doc[i:i + L]
-                if "\n" in span.text or span[-1].is_punct and L > 1:
+                if punct[i + L - 1] and L > 1:
                     continue
-                surface = span.text
+                surface = "".join(texts[k] + spaces[k] for k in range(i, i + L - 1)) + texts[i + L - 1]
+                if "\n" in surface:
+                    continue
                 cands = kb.lookup(surface)
                 if cands:
                     found = Hit(i, i + L, *self._choose(cands))
@@ -392,24 +404,26 @@ class _Run:
         """Agent words in the phrase: [(sector, is_title, first token, last token, term)], longest
         terms first where they overlap, in text order."""
         kb = self.kb
-        words = [t for t in toks if t.i not in exclude and not t.is_punct]
+        low, lem, noun, firsts = self._low, self._lem, self._noun, kb.agent_first
+        words = [t.i for t in toks if t.i not in exclude and not self._punct[t.i]]
         found = []
         i = 0
         while i < len(words):
             hit = None
-            for L in range(min(5, len(words) - i), 0, -1):
-                seq = words[i:i + L]
-                if seq[-1].i - seq[0].i != L - 1 or seq[-1].pos_ not in NOUNISH and L == 1:
-                    continue
-                forms = [" ".join(t.lower_ for t in seq),
-                         " ".join([t.lower_ for t in seq[:-1]] + [seq[-1].lemma_.lower()])]
-                for f in forms:
-                    f = f.replace(" - ", "-")
-                    if f in kb.agents:
-                        hit = (kb.agents[f], f in kb.titles, seq[0].i, seq[-1].i, f)
+            w = words[i]
+            if low[w] in firsts or lem[w] in firsts:
+                for L in range(min(5, len(words) - i), 0, -1):
+                    seq = words[i:i + L]
+                    last = seq[-1]
+                    if last - seq[0] != L - 1 or (L == 1 and not noun[last]):
+                        continue
+                    head = " ".join(low[k] for k in seq[:-1])
+                    for f in ((head + " " if head else "") + low[last], (head + " " if head else "") + lem[last]):
+                        if f in kb.agents:
+                            hit = (kb.agents[f], f in kb.titles, seq[0], last, f)
+                            break
+                    if hit:
                         break
-                if hit:
-                    break
             if hit:
                 found.append(hit)
                 i += hit[3] - hit[2] + 1
