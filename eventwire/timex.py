@@ -29,7 +29,8 @@ from .model import Document, Span, Timex
 _LEXICON = ("data", "timex", "lexicon.yaml")
 _REQUIRED = ("months", "weekdays", "ambiguous_abbreviations", "seasons", "parts_of_day",
              "clock_words", "numbers", "ordinals", "units", "fixed", "relative_days",
-             "relative_modifiers", "vague_modifiers", "holidays", "future_cues", "no_bare_plural")
+             "relative_modifiers", "vague_modifiers", "holidays", "future_cues", "plan_verbs",
+             "no_bare_plural")
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +132,7 @@ class _Grammar:
         self.rel_mods = {k.lower(): int(v) for k, v in lex["relative_modifiers"].items()}
         self.holidays = {k.lower(): str(v) for k, v in lex["holidays"].items()}
         self.future_cues = {w.lower() for w in lex["future_cues"]}
+        self.plan_verbs = {w.lower() for w in lex["plan_verbs"]}
         self.no_bare_plural = {w.lower() for w in lex["no_bare_plural"]}
 
         MON = rf"(?P<mon>{_alt(self.months)})\.?"
@@ -174,7 +176,7 @@ class _Grammar:
             (c(rf"(?:(?P<vd>early|late|earlier|later)\s+)?(?P<rday>{_alt(self.rel_days)})(?:\s+{PART})?"), "rel_day"),
             (c(rf"(?:(?:{VAGUE})|over\s+)?(?:the\s+)?{REL}\s+(?P<runit>week|weekend|month|year|quarter|decade|century)"), "rel_unit"),
             (c(rf"(?:(?:over|during)\s+)?the\s+(?P<runit>weekend)"), "rel_unit"),
-            (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|roughly|around|just|only)\s+)?{NUM}[\s-]+{UNIT}\s+(?P<dir>ago|earlier|later|from\s+now|hence|(?:before|after)(?!\s+(?:th(?:e|is|at)|a|an|his|her|its|he|she|they|it|we)\b))"), "ago"),
+            (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|roughly|around|just|only)\s+)?{NUM}[\s-]+{UNIT}(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence|(?:before|after)(?!\s+(?:th(?:e|is|at)|a|an|his|her|its|he|she|they|it|we)\b))"), "ago"),
             (c(rf"(?P<dir>ago|earlier|later)\b"), "skip"),
             (c(rf"(?:the\s+)?(?P<ago>year|month|week|quarter)[\s-]+(?:earlier|ago)(?:\s+(?:period|quarter|month|year))?"), "year_ago"),
             (c(rf"(?:the\s+)?(?:(?:fiscal|latest|current|{VAGUE.replace('(?P<vague>', '(?:')})\s*)?(?:{ORD}[\s-]+(?:fiscal\s+)?|(?P<latest>latest|current|fiscal)\s+)?quarter(?:\s+of\s+{YEAR})?"), "quarter"),
@@ -186,6 +188,9 @@ class _Grammar:
             (c(rf"(?P<ly>daily|weekly|monthly|yearly|annually|hourly|nightly|biweekly)"), "set_ly"),
             (c(rf"(?P<rate>a|an|per)\s+{UNIT}"), "rate"),
             (c(rf"(?P<fixed>{_alt(self.fixed)})"), "fixed"),
+            (c(r"(?:the\s+)?(?P<which>full|fiscal|current|whole|entire|same)?\s*year(?P<yend>[\s-]end)?(?!\s+(?:before|after|earlier|ago|that|when|in|of|to|since|two|one|\d))"), "the_year"),
+            (c(r"(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+(?:the\s+|this\s+)?(?P<eunit>year|month|week|quarter|decade)"), "end_of"),
+            (c(r"(?P<bunit2>years|months|weeks|days|decades)\s+(?:ago|earlier)"), "bare_ago"),
             (c(rf"(?P<hol>{_alt(self.holidays)})(?:\s+{YEAR})?"), "holiday"),
         ]
 
@@ -302,9 +307,6 @@ def find_timexes(doc, dct: Optional[dt.date], g: Optional[_Grammar] = None) -> l
 _LEADING = re.compile(r"(?:(?:at|about|around|over|during|for|in|within|after|on|since)\s+)+(?:the\s+(?=\d{4}\b))?|the\s+(?=\d{4}\b)", re.I)
 
 
-_DATELINE_TAIL = re.compile(r"\s*\((?:AP|Reuters|AFP|Xinhua|UPI|dpa|Bloomberg|[A-Z][\w .]{1,20})\)\s*(?:--|-|_|—|–)", re.UNICODE)
-
-
 class _Context:
     """Handlers: one per rule, each turning a match into (type, value, anchored) or refusing it."""
 
@@ -353,7 +355,7 @@ class _Context:
         head = tok
         for _ in range(2):   # "expects to meet on Monday", "is scheduled to speak Monday"
             if head.dep_ in ("xcomp", "advcl", "conj") and head.head is not head and head.head.pos_ in ("VERB", "AUX"):
-                if head.dep_ == "xcomp" and head.head.lemma_.lower() in self.g.future_cues:
+                if head.dep_ == "xcomp" and head.head.lemma_.lower() in self.g.plan_verbs:
                     return 1     # "planned to leave on Thursday": later than the planning
                 head = head.head
                 words += [head] + [c for c in head.children if c.dep_ in ("aux", "auxpass")]
@@ -445,8 +447,6 @@ class _Context:
         year = int(m["year"]) if m["year"] else None
         if m["year"] is None and re.match(r"\s*(%|percent|per\s+cent|million|billion)", self.text[m.end():], re.I):
             return None
-        if _DATELINE_TAIL.match(self.text, m.end()):
-            return None    # "WASHINGTON, August 11 (Xinhua) --": the dateline, not the story's content
         relmd = (m["relmd"] or "").lower()
         wd0 = self.g.weekdays.get((m["wd0"] or "").lower())
         if wd0 and year is None and self.dct is not None:
@@ -626,8 +626,8 @@ class _Context:
         d = self.dct + dt.timedelta(days=self.g.rel_days[key])
         value = d.isoformat()
         part = m["part"].lower() if m["part"] else None
-        if key.startswith("this ") and key.split()[1] in self.g.parts:
-            part = key.split()[1]
+        if key.split()[-1] in self.g.parts and key.split()[0] in ("this", "last"):
+            part = key.split()[-1]
         if part:
             return "TIME", value + "T" + self.g.parts[part], True
         return "DATE", value, True
@@ -853,6 +853,30 @@ class _Context:
         if m["rate"].lower() == "per" or self._is_rate(m.start()):
             return "SET", self._duration(1, code), True
         return None
+
+    def h_the_year(self, m: re.Match):
+        g = m.group().lower()
+        if not (g.startswith("the") or m["yend"]):
+            return None     # a bare "year" is a unit, not a date
+        if self.dct is None:
+            return "DATE", "XXXX", False
+        if (m["which"] or "").lower() == "same":
+            return None     # "the same year": anaphoric, its value is another expression's
+        if re.match(r"\s+end(?:ed|ing)\b", self.text[m.end():], re.I):
+            return "DURATION", "P1Y", True    # "the year ended March 31": a fiscal year, a span
+        return "DATE", str(self.dct.year), True
+
+    def h_end_of(self, m: re.Match):
+        unit = m["eunit"].lower()
+        if self.dct is None:
+            return "DATE", "XXXX", False
+        dct = self.dct
+        value = {"year": str(dct.year), "month": f"{dct.year}-{dct.month:02d}", "week": _iso_week(dct),
+                 "quarter": f"{dct.year}-Q{(dct.month - 1) // 3 + 1}", "decade": str(dct.year // 10)}[unit]
+        return "DATE", value, True
+
+    def h_bare_ago(self, m: re.Match):
+        return "DATE", "PAST_REF", True
 
     def h_fixed(self, m: re.Match):
         key = re.sub(r"\s+", " ", m["fixed"].lower())
