@@ -44,8 +44,9 @@ class Store:
         """Re-cluster events across articles into stories; returns the number of stories."""
         raise NotImplementedError
 
-    def rebuild_positions(self) -> int:
-        """Recompute each party's stance on each negotiation issue; returns the number of rows."""
+    def rebuild_positions(self, issues_path=None) -> int:
+        """Recompute each party's stance on each negotiation issue; returns the number of rows.
+        ``issues_path``: YAML file(s) of extra issues or conflicts (see data/positions/README.md)."""
         raise NotImplementedError
 
     # -- reading ---------------------------------------------------------------------------

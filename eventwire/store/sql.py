@@ -387,7 +387,7 @@ class SQLStore(Store):
         where, params = ("WHERE p.conflict = ?", (conflict,)) if conflict else ("", ())
         rows = self._rows(f"SELECT p.*, a.published, a.title AS article_title FROM positions p "
                           f"LEFT JOIN articles a ON a.id = p.article_id {where} "
-                          f"ORDER BY p.conflict, p.issue, p.party", params)
+                          f"ORDER BY p.conflict, p.issue_order, p.issue, p.party", params)
         for r in rows:
             r["evidence"] = {"start": r["evidence_start"], "end": r["evidence_end"], "text": r["evidence_text"]}
         return rows
@@ -404,6 +404,18 @@ class SQLStore(Store):
 
         rows = list(self.iter_events(**filters))
         return pd.DataFrame(rows)
+
+    def iter_documents(self, batch: int = 200) -> Iterator[tuple[str, Optional[str], dict]]:
+        """(article id, published, Document as a dict) for every article, in id order."""
+        last = ""
+        while True:
+            rows = self._rows("SELECT id, published, document FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+                              (last, batch))
+            for r in rows:
+                yield r["id"], r["published"], json.loads(r["document"])
+            if len(rows) < batch:
+                return
+            last = rows[-1]["id"]
 
     def iter_table(self, table: str, order: str = "id", batch: int = 5000) -> Iterator[dict]:
         if table not in TABLES and table != "meta":

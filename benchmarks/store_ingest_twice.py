@@ -1,0 +1,96 @@
+"""Ingest a corpus twice into SQLite and into PostgreSQL; print rows added, counts and timings.
+
+    .venv/bin/python benchmarks/store_ingest_twice.py [--corpus FILE.jsonl.gz] [--limit N] [--pg URL]
+
+The second run must add 0 rows (articles are recognised by URL and content hash before any NLP
+runs), and both stores must end with identical counts. Without --pg a throwaway PostgreSQL cluster
+is started (Debian's postgresql binaries); without those, only SQLite is measured. --limit takes
+the first N articles of the corpus (the full White House corpus is ~2,200 long briefings, hours of
+NLP on two cores).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from eventwire.store import pgcluster  # noqa: E402
+from eventwire.store.base import open_store  # noqa: E402
+from eventwire.store.ingest import ingest  # noqa: E402
+
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "articles" / "wh_briefings_conflict_2022_2026.jsonl.gz"
+
+
+def first_lines(corpus: Path, limit: int, out: Path) -> int:
+    n = 0
+    with gzip.open(corpus, "rt", encoding="utf-8") if corpus.suffix == ".gz" else open(corpus, encoding="utf-8") as f, \
+            open(out, "w", encoding="utf-8") as w:
+        for line in f:
+            if not line.strip():
+                continue
+            w.write(line)
+            n += 1
+            if limit and n >= limit:
+                break
+    return n
+
+
+def run(label: str, url: str, items: list[str]) -> dict:
+    rows = {}
+    with open_store(url) as store:
+        for attempt in (1, 2):
+            before = sum(store.counts().values())
+            t = time.perf_counter()
+            report = ingest(items, store)
+            secs = time.perf_counter() - t
+            counts = store.counts()
+            added_rows = sum(counts.values()) - before
+            print(f"{label} run {attempt}: {secs:8.1f} s  articles added {report.added:5d}  skipped {report.skipped:5d}  "
+                  f"failed {len(report.failures):3d}  rows added {added_rows}", flush=True)
+            rows[attempt] = added_rows
+        print(f"{label} counts: {json.dumps(counts)}", flush=True)
+    return {"counts": counts, "second_run_rows": rows[2]}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--limit", type=int, default=0, help="first N articles only (0: all)")
+    ap.add_argument("--pg", help="PostgreSQL URL of an empty database (default: a throwaway cluster)")
+    ap.add_argument("--sqlite", help="SQLite file (default: a temporary one)")
+    args = ap.parse_args()
+    if not args.corpus.exists():
+        print(f"corpus not found: {args.corpus}", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="eventwire-bench-") as tmp:
+        corpus = Path(tmp) / "corpus.jsonl"
+        n = first_lines(args.corpus, args.limit, corpus)
+        print(f"corpus: {args.corpus.name}, {n} articles", flush=True)
+        results = {"sqlite": run("sqlite  ", args.sqlite or str(Path(tmp) / "bench.db"), [str(corpus)])}
+        with contextlib.ExitStack() as stack:
+            pg = args.pg
+            if not pg and pgcluster.unavailable_reason() is None:
+                pg = pgcluster.fresh_database(stack.enter_context(pgcluster.server()))
+            if pg:
+                results["postgres"] = run("postgres", pg, [str(corpus)])
+            else:
+                print(f"postgres: skipped ({pgcluster.unavailable_reason()})")
+    ok = all(r["second_run_rows"] == 0 for r in results.values())
+    if "postgres" in results:
+        same = results["sqlite"]["counts"] == results["postgres"]["counts"]
+        print(f"counts identical on SQLite and PostgreSQL: {same}")
+        ok = ok and same
+    print(f"second runs added 0 rows: {all(r['second_run_rows'] == 0 for r in results.values())}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
