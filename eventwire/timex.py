@@ -188,6 +188,9 @@ class _Grammar:
             (c(rf"(?P<ly>daily|weekly|monthly|yearly|annually|hourly|nightly|biweekly)"), "set_ly"),
             (c(rf"(?P<rate>a|an|per)\s+{UNIT}"), "rate"),
             (c(rf"(?P<fixed>{_alt(self.fixed)})"), "fixed"),
+            (c(rf"(?:(?:early|earlier|late|later)\s+(?:in\s+)?)?(?:that|the\s+same|that\s+same)\s+(?P<aunit>day|week|month|year|{_alt(self.parts)})"), "anaphor"),
+            (c(rf"the\s+(?P<arel>next|following|previous|preceding)\s+(?P<aunit>day|week|month|year|{_alt(self.parts)})"), "anaphor"),
+            (c(r"the\s+(?P<aunit>day)\s+(?P<arel>before|after)(?=\s*[,.;:)])"), "anaphor"),
             (c(r"(?:the\s+)?(?P<which>full|fiscal|current|whole|entire|same)?\s*year(?P<yend>[\s-]end)?(?!\s+(?:before|after|earlier|ago|that|when|in|of|to|since|two|one|\d))"), "the_year"),
             (c(r"(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+(?:the\s+|this\s+)?(?P<eunit>year|month|week|quarter|decade)"), "end_of"),
             (c(r"(?P<bunit2>years|months|weeks|days|decades)\s+(?:ago|earlier)"), "bare_ago"),
@@ -300,7 +303,52 @@ def find_timexes(doc, dct: Optional[dt.date], g: Optional[_Grammar] = None) -> l
         taken.append((start, end))
         found.append(_Found(start, end, typ, value, anchored))
     found.sort(key=lambda f: f.start)
-    return found
+    return _resolve_anaphors(found, dct, g)
+
+
+_ANAPHOR = "ANAPHOR:"
+
+
+def _resolve_anaphors(found: list[_Found], dct: Optional[dt.date], g: _Grammar) -> list[_Found]:
+    """"that day", "the next morning", "the following year": relative to the last date before them
+    in the text (the reference time of the narrative), else to the publication date."""
+    out: list[_Found] = []
+    ref: Optional[str] = None
+    for f in found:
+        if f.value.startswith(_ANAPHOR):
+            unit, offset = f.value[len(_ANAPHOR):].split(":")
+            value = _shift(ref, unit, int(offset), g) if ref else None
+            anchored = True
+            if value is None and dct is not None:
+                value = _shift(dct.isoformat(), unit, int(offset), g)
+            if value is None:
+                value, anchored = "XXXX-XX-XX", False
+            f = _Found(f.start, f.end, "TIME" if "T" in value[4:] else "DATE", value, anchored)
+        out.append(f)
+        if f.type in ("DATE", "TIME") and re.match(r"\d{4}", f.value):
+            ref = f.value
+    return out
+
+
+def _shift(ref: str, unit: str, offset: int, g: _Grammar) -> Optional[str]:
+    m = re.match(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?", ref)
+    year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    if unit == "year":
+        return str(year + offset)
+    if unit == "month":
+        if not month:
+            return None
+        y, mo = _add_months(year, month, offset)
+        return f"{y}-{mo:02d}"
+    if not day:
+        return None
+    d = dt.date(year, month, day)
+    if unit == "week":
+        return _iso_week(d + dt.timedelta(weeks=offset))
+    d += dt.timedelta(days=offset)
+    if unit in g.parts:
+        return f"{d.isoformat()}T{g.parts[unit]}"
+    return d.isoformat()
 
 
 # words a pattern may need for its reading but that TimeML leaves outside the expression
@@ -874,6 +922,14 @@ class _Context:
         value = {"year": str(dct.year), "month": f"{dct.year}-{dct.month:02d}", "week": _iso_week(dct),
                  "quarter": f"{dct.year}-Q{(dct.month - 1) // 3 + 1}", "decade": str(dct.year // 10)}[unit]
         return "DATE", value, True
+
+    def h_anaphor(self, m: re.Match):
+        arel = (m.groupdict().get("arel") or "").lower()
+        offset = {"next": 1, "following": 1, "after": 1, "previous": -1, "preceding": -1, "before": -1}.get(arel, 0)
+        unit = m["aunit"].lower()
+        if unit == "night" and not arel and not m.group().lower().startswith(("that", "the same")):
+            return None
+        return "DATE", f"{_ANAPHOR}{unit}:{offset}", True
 
     def h_bare_ago(self, m: re.Match):
         return "DATE", "PAST_REF", True

@@ -100,6 +100,12 @@ def test_relative_expressions(timex_pipe):
     assert v == {"Two weeks ago": "2025-W18", "three years ago": "2022", "Now": "PRESENT_REF"}
 
 
+def test_anaphoric_expressions_follow_the_narrative(timex_pipe):
+    v = values(timex_pipe, "The envoy arrived on March 3, 2024. The next day he met Zelensky, and later that "
+                           "year he resigned.")
+    assert v == {"March 3, 2024": "2024-03-03", "The next day": "2024-03-04", "later that year": "2024"}
+
+
 def test_durations(timex_pipe):
     v = values(timex_pipe, "The war has lasted three years. She stayed for a week after a 16-hour flight "
                            "and spent 5 1/2 hours in talks over the past two months.")
