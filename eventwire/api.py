@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import os
 import re
@@ -174,8 +175,6 @@ class SecurityHeaders:
 
 
 async def _send_json(send, status: int, payload: dict) -> None:
-    import json
-
     body = json.dumps(payload).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json"),
@@ -185,8 +184,17 @@ async def _send_json(send, status: int, payload: dict) -> None:
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def _page(items: list, limit: int, offset: int, **extra) -> dict:
-    return {"items": items, "count": len(items), "limit": limit, "offset": offset, **extra}
+class Rows(JSONResponse):
+    """JSON straight from the store's rows. FastAPI's generic encoder walks every value and costs
+    ten times the json.dumps below on a page of events; the rows are plain JSON types already (dates
+    from PostgreSQL become ISO strings through ``default=str``)."""
+
+    def render(self, content) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+def _page(items: list, limit: int, offset: int, **extra) -> Rows:
+    return Rows({"items": items, "count": len(items), "limit": limit, "offset": offset, **extra})
 
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -363,8 +371,12 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
 
     @app.exception_handler(EventwireError)
     async def eventwire_error(request: Request, exc: EventwireError):
-        status = 503 if isinstance(exc, StoreError) else 400
-        return JSONResponse({"error": exc.code, "detail": exc.one_line()}, status_code=status)
+        if isinstance(exc, StoreError):
+            # The database's own message may quote SQL or paths: it goes to the log, not the client.
+            log.error("store error on %s %s: %s", request.method, request.url.path, exc.one_line())
+            return JSONResponse({"error": exc.code, "detail": f"{exc.code} the store could not answer; "
+                                                              "see the server log"}, status_code=503)
+        return JSONResponse({"error": exc.code, "detail": exc.one_line()}, status_code=400)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):
@@ -393,12 +405,16 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
     guarded = [Depends(_no_nul)]
 
     # -- read endpoints -----------------------------------------------------------------------
+    @app.get("/api/health", tags=["read"], summary="liveness: answers without touching the store")
+    async def health():
+        return {"status": "ok"}
+
     @app.get("/api/meta", tags=["read"], dependencies=guarded, summary="version, store counts and limits")
     async def meta():
         counts = await runner(lambda s: s.counts())
-        return {"version": __version__, "counts": counts, "max_limit": settings.max_limit,
-                "max_body_bytes": settings.max_body_bytes, "writable": bool(settings.token),
-                "plover_types": list(PLOVER_TYPES), "statuses": list(EVENT_STATUSES)}
+        return Rows({"version": __version__, "counts": counts, "max_limit": settings.max_limit,
+                     "max_body_bytes": settings.max_body_bytes, "writable": bool(settings.token),
+                     "plover_types": list(PLOVER_TYPES), "statuses": list(EVENT_STATUSES)})
 
     @app.get("/api/articles", tags=["read"], dependencies=guarded, summary="articles, newest first")
     async def articles(q: Optional[str] = Query(None, max_length=500, description="full-text query"),
@@ -415,7 +431,7 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
         row = await runner(lambda s: s.article(article_id))
         if not row:
             raise HTTPException(404, "E707 no such article")
-        return row
+        return Rows(row)
 
     @app.get("/api/events", tags=["read"], dependencies=guarded, summary="events with filters")
     async def events(actor: Optional[str] = Query(None, max_length=200, description="actor name or country code"),
@@ -455,19 +471,19 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
         row = await runner(lambda s: s.story(story_id))
         if not row:
             raise HTTPException(404, "E708 no such story")
-        return row
+        return Rows(row)
 
     @app.get("/api/positions", tags=["read"], dependencies=guarded,
              summary="each party's latest stance on each negotiation issue, with evidence")
     async def positions(conflict: Optional[str] = Query(None, max_length=100)):
         rows = await runner(lambda s: s.positions(conflict=conflict or None))
-        return {"items": rows, "count": len(rows)}
+        return Rows({"items": rows, "count": len(rows)})
 
     @app.get("/api/search", tags=["read"], dependencies=guarded, summary="full-text search over articles")
     async def search(q: str = Query(..., min_length=1, max_length=500), limit: int = Limit(50)):
         limit = limit_of(limit)
         rows = await runner(lambda s: s.search(q, limit=limit))
-        return {"items": rows, "count": len(rows), "limit": limit}
+        return Rows({"items": rows, "count": len(rows), "limit": limit})
 
     @app.get("/api/summary", tags=["read"], dependencies=guarded,
              summary="the dashboard's timeline (events per day and type) and actor network")
@@ -477,7 +493,7 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
         key = (since, until, actor, state["generation"])
         cached = state["summary"].get(key)
         if cached and time.monotonic() - cached[0] < SUMMARY_TTL_SECONDS:
-            return cached[1]
+            return Rows(cached[1])
 
         def read(s):
             rows, page = [], 5000
@@ -492,7 +508,7 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
         result = summarise_events(rows)
         result["truncated"] = len(rows) >= SUMMARY_EVENT_CAP
         state["summary"] = {key: (time.monotonic(), result)}
-        return result
+        return Rows(result)
 
     # -- write endpoints ----------------------------------------------------------------------
     def get_pipeline():
@@ -610,6 +626,19 @@ def _mount_docs(app) -> None:
             return HTMLResponse("<!doctype html><title>eventwire API</title><h1>eventwire API</h1>"
                                 "<p>OpenAPI: <a href='/openapi.json'>/openapi.json</a></p><ul>"
                                 + "".join(rows) + "</ul>")
+
+
+def app_from_env():
+    """The app configured from the environment, for running under a process manager:
+    ``uvicorn --factory eventwire.api:app_from_env`` with EVENTWIRE_DB (store URL or SQLite path),
+    EVENTWIRE_API_TOKEN, EVENTWIRE_MAX_BODY, EVENTWIRE_MAX_LIMIT and EVENTWIRE_CORS_ORIGINS
+    (comma-separated)."""
+    env = os.environ
+    origins = [o.strip() for o in env.get("EVENTWIRE_CORS_ORIGINS", "").split(",") if o.strip()]
+    return create_app(env.get("EVENTWIRE_DB") or None, token=env.get("EVENTWIRE_API_TOKEN") or None,
+                      max_body_bytes=int(env.get("EVENTWIRE_MAX_BODY") or DEFAULT_MAX_BODY_BYTES),
+                      max_limit=int(env.get("EVENTWIRE_MAX_LIMIT") or DEFAULT_MAX_LIMIT),
+                      cors_origins=origins)
 
 
 # -- CLI ----------------------------------------------------------------------------------------
