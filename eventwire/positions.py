@@ -44,6 +44,7 @@ class Issue:
     label: str
     pattern: re.Pattern
     order: int
+    inverse: Optional[re.Pattern] = None  # names the opposite item; a stance on it turns around
 
 
 @dataclass
@@ -76,6 +77,8 @@ class StanceRules:
     condition: re.Pattern
     cues: list[tuple[str, re.Pattern]]
     anaphora: re.Pattern
+    inverse: dict[str, str]
+    both_sides: re.Pattern
 
 
 def _alternation(cues: Iterable[str], where: str) -> re.Pattern:
@@ -128,7 +131,9 @@ def _conflict_from(data: dict, where: str, base: Optional[Conflict] = None) -> C
         iid = str(item["id"])
         order = issues[iid].order if iid in issues else next_order
         next_order += iid not in issues
-        issues[iid] = Issue(iid, str(item.get("label") or iid), _alternation(cues, where), order)
+        inverse = item.get("inverse_cues")
+        issues[iid] = Issue(iid, str(item.get("label") or iid), _alternation(cues, where), order,
+                            _alternation(inverse, where) if inverse else None)
     requires = data.get("requires_countries")
     return Conflict(
         id=cid, label=str(data.get("label") or (base.label if base else cid)),
@@ -180,6 +185,8 @@ def load_stance_rules() -> StanceRules:
         # Order matters: "never accept the demands" is a rejection, not an acceptance or a demand.
         cues=[(s, _alternation(cues[s], where)) for s in ("rejects", "demands", "offers", "accepts") if s in cues],
         anaphora=_alternation(data.get("anaphora") or [], where),
+        inverse={str(k): str(v) for k, v in (data.get("inverse") or {}).items()},
+        both_sides=re.compile("^(?:" + "|".join(data.get("both_sides") or ["(?!x)x"]) + ")$", re.I),
     )
 
 
@@ -200,8 +207,15 @@ class Statement:
     quote_id: Optional[str] = None
 
 
-def _issues_in(conflict: Conflict, text: str) -> list[Issue]:
-    return [i for i in conflict.issues if i.pattern.search(text)]
+def _issues_in(conflict: Conflict, text: str) -> list[tuple[Issue, bool]]:
+    """The issues ``text`` names, each with True when it names the issue's opposite."""
+    found = []
+    for i in conflict.issues:
+        if i.pattern.search(text):
+            found.append((i, False))
+        elif i.inverse is not None and i.inverse.search(text):
+            found.append((i, True))
+    return found
 
 
 def _clause_before(text: str, sent_start: int, trigger_start: int) -> str:
@@ -219,6 +233,51 @@ def _scope(text: str, start: int, end: int, after: int, rules: StanceRules) -> t
     return start, (m.start() if m else end)
 
 
+def _party_mentions(doc: dict, conflict: Conflict) -> list[tuple[int, int, str]]:
+    """(start, end, party) of every mention of an actor that belongs to a party, in text order."""
+    out = []
+    for a in doc.get("actors") or []:
+        party = conflict.party_of(a.get("country"))
+        if party:
+            out.extend((m["start"], m["end"], party) for m in a.get("mentions") or [])
+    return sorted(out)
+
+
+def _speaker(e: dict, quotes: dict, conflict: Conflict) -> Optional[str]:
+    q = quotes.get(e.get("quote"))
+    return conflict.party_of(((q or {}).get("speaker") or {}).get("country"))
+
+
+def _event_parties(e: dict, conflict: Conflict, mentions, quotes: dict, rules: StanceRules) -> list[str]:
+    """Who takes the stance an event states.
+
+    The event's source when it stands before the trigger; a source after the trigger is usually
+    the one the demand is made of ("a memorandum demanding that Ukraine withdraw"), so then the
+    nearest party named before the trigger in the sentence; with neither, the speaker of the
+    quote the event is in. Joint events ("both sides agreed") stand for both parties named.
+    """
+    sent, trig = e["sentence"], e["trigger"]
+    src = e.get("source") or {}
+    said = ((src.get("mention") or {}).get("text") or src.get("name") or "").strip()
+    if said and rules.both_sides.match(said):
+        return [p.name for p in conflict.parties if p.countries <= conflict.requires_countries]
+    party = conflict.party_of(src.get("country"))
+    mention = src.get("mention")
+    if party and mention and mention["start"] > trig["start"]:
+        party = None
+    if not party:
+        before = [p for s, _, p in mentions if sent["start"] <= s < trig["start"]]
+        party = before[-1] if before else None
+    if not party and not src:
+        party = _speaker(e, quotes, conflict)
+    parties = [party] if party else []
+    if e.get("undirected"):
+        other = conflict.party_of((e.get("target") or {}).get("country"))
+        if other and other not in parties:
+            parties.append(other)
+    return parties
+
+
 def statements_of(doc: dict, article_id: str, published: Optional[str], conflicts: Sequence[Conflict],
                   rules: Optional[StanceRules] = None) -> list[Statement]:
     """Every stance statement in one document (the JSON form of a Document)."""
@@ -226,38 +285,43 @@ def statements_of(doc: dict, article_id: str, published: Optional[str], conflict
     text = doc.get("text") or ""
     countries = {(a.get("country") or "").upper() for a in doc.get("actors") or []}
     date = (published or doc.get("published") or "")[:10] or None
+    quotes = {q.get("id"): q for q in doc.get("quotes") or []}
     out: list[Statement] = []
     for conflict in conflicts:
         if not conflict.requires_countries <= countries:
             continue
+        mentions = _party_mentions(doc, conflict)
         found: list[Statement] = []
-        anaphoric: list[tuple[str, int, int, str, str, Optional[str], Optional[str]]] = []
+        anaphoric: list[tuple] = []
 
-        def add(party, stance, span, via, scope_text, event_id=None, quote_id=None):
+        def add(party, stance, span, via, scope_text, event_id=None, quote_id=None) -> bool:
             issues = _issues_in(conflict, scope_text)
             if not issues and stance == "rejects" and rules.anaphora.search(scope_text):
-                anaphoric.append((party, span[0], span[1], via, stance, event_id, quote_id))
-            for issue in issues:
-                found.append(Statement(conflict.id, issue.id, party, stance, date, article_id, span[0], span[1],
+                anaphoric.append((party, span[0], span[1], event_id, quote_id))
+                return True
+            for issue, flipped in issues:
+                st = rules.inverse.get(stance, stance) if flipped else stance
+                found.append(Statement(conflict.id, issue.id, party, st, date, article_id, span[0], span[1],
                                        text[span[0]:span[1]], via, event_id, quote_id))
+            return bool(issues)
 
-        covered: set[tuple[str, int]] = set()  # (party, sentence start) already read from an event
-        speaker_party = {q.get("id"): conflict.party_of((q.get("speaker") or {}).get("country"))
-                         for q in doc.get("quotes") or []}
-        for e in doc.get("events") or []:
-            stance = rules.events.get(e.get("type"), {}).get(e.get("status"))
-            if not stance:
-                continue
-            sides = [e.get("source")] + ([e.get("target")] if e.get("undirected") else [])
-            parties = [conflict.party_of((s or {}).get("country")) for s in sides]
-            parties = [p for p in dict.fromkeys(parties) if p]
-            # A party's stance as told by another party ("the Kremlin said Ukraine would have to
-            # agree …") is the teller's demand, not the party's own word.
-            teller = speaker_party.get(e.get("quote"))
-            parties = [p for p in parties if not teller or teller == p]
+        covered: list[tuple[int, int]] = []   # sentences whose stance was read from an event
+        rejected_by: dict[int, set] = {}      # sentence start → parties rejecting in it
+        events = [e for e in doc.get("events") or [] if rules.events.get(e.get("type"), {}).get(e.get("status"))]
+        for e in sorted(events, key=lambda e: e["trigger"]["start"]):
+            stance = rules.events[e["type"]][e["status"]]
+            sent, trig = e["sentence"], e["trigger"]
+            parties = _event_parties(e, conflict, mentions, quotes, rules)
+            if e.get("status") not in ("asserted", "reported"):
+                # What a party would do, as told by another party ("the Kremlin said Ukraine would
+                # have to agree …"), is the teller's demand, not the party's own word.
+                teller = _speaker(e, quotes, conflict)
+                parties = [p for p in parties if not teller or teller == p]
+            if stance == "demands":
+                # "Zelensky rejected the Crimea demand": the demand rejected is someone else's.
+                parties = [p for p in parties if p not in rejected_by.get(sent["start"], ())]
             if not parties:
                 continue
-            sent, trig = e["sentence"], e["trigger"]
             clause = _clause_before(text, sent["start"], trig["start"])
             if re.search(r"\b(?:if|unless|whether)\b", clause, re.I):
                 continue  # "if Moscow doesn't agree …": a condition, not a stance
@@ -266,23 +330,28 @@ def statements_of(doc: dict, article_id: str, published: Optional[str], conflict
             start = trig["start"] if e["type"] == "REQUEST" else sent["start"]
             lo, hi = _scope(text, start, sent["end"], trig["end"], rules)
             for party in parties:
-                covered.add((party, sent["start"]))
-                add(party, stance, (sent["start"], sent["end"]), "event", text[lo:hi], event_id=e.get("id"))
+                if stance == "rejects":
+                    rejected_by.setdefault(sent["start"], set()).add(party)
+                if add(party, stance, (sent["start"], sent["end"]), "event", text[lo:hi], event_id=e.get("id")):
+                    covered.append((sent["start"], sent["end"]))
 
         for q in doc.get("quotes") or []:
             party = conflict.party_of(((q.get("speaker") or {}).get("country")))
             content = q.get("content") or {}
             if not party or not content.get("text"):
                 continue
-            if any(p == party and content["start"] >= s for p, s in covered
-                   if _same_sentence(doc, s, content["start"])):
+            if any(s <= content["start"] < e or content["start"] <= s < content["end"] for s, e in covered):
                 continue  # the sentence's stance event already said it
-            stance = next((s for s, pat in rules.cues if pat.search(content["text"])), None)
-            if stance:
-                add(party, stance, (content["start"], content["end"]), "quote", content["text"],
-                    quote_id=q.get("id"))
+            hit = next(((s, m) for s, pat in rules.cues for m in [pat.search(content["text"])] if m), None)
+            if not hit:
+                continue
+            stance, m = hit
+            cue_at = content["start"] + m.start()
+            if any(content["start"] <= s < cue_at and p != party for s, _, p in mentions):
+                continue  # the speaker reports another party's stance ("the Russian side demanded …")
+            add(party, stance, (content["start"], content["end"]), "quote", content["text"], quote_id=q.get("id"))
 
-        for party, s, e, via, stance, event_id, quote_id in anaphoric:
+        for party, s, e, event_id, quote_id in anaphoric:
             demanded = {st.issue for st in found if st.party != party and st.stance == "demands"}
             for issue in conflict.issues:
                 if issue.id in demanded:
@@ -295,14 +364,6 @@ def statements_of(doc: dict, article_id: str, published: Optional[str], conflict
                 seen.add(key)
                 out.append(st)
     return out
-
-
-def _same_sentence(doc: dict, sent_start: int, offset: int) -> bool:
-    for e in doc.get("events") or []:
-        s = e["sentence"]
-        if s["start"] == sent_start:
-            return s["start"] <= offset < s["end"]
-    return False
 
 
 # -- positions ---------------------------------------------------------------------------------

@@ -58,6 +58,16 @@ def add_cli(sub) -> None:
     p.add_argument("--json", action="store_true", help="print JSON lines instead of a table")
     p.set_defaults(run=run_query)
 
+    p = sub.add_parser("positions", help="print each party's stance on each negotiation issue (a matrix)")
+    _db(p)
+    p.add_argument("--issues", action="append", metavar="FILE.yaml",
+                   help="extra issues or conflicts (data/positions format); recomputes the positions")
+    p.add_argument("--rebuild", action="store_true", help="recompute the positions from the stored articles")
+    p.add_argument("--conflict", help="only this conflict (e.g. russia-ukraine)")
+    p.add_argument("--evidence", action="store_true", help="also print the evidence of each cell")
+    p.add_argument("--json", action="store_true", help="print the position rows as JSON lines")
+    p.set_defaults(run=run_positions)
+
     p = sub.add_parser("export", help="export the store's events (csv, jsonl, parquet, gdelt, plover)")
     p.add_argument("--format", required=True, choices=FORMATS)
     p.add_argument("--out", required=True, metavar="PATH", help="output file (a directory for parquet)")
@@ -147,4 +157,30 @@ def run_export(args) -> int:
     with open_store(args.db) as store:
         n = export(store, args.format, args.out, table=args.table, **_filter_args(args))
     print(f"wrote {n} rows to {args.out}", file=sys.stderr)
+    return 0
+
+
+def run_positions(args) -> int:
+    from ..positions import format_matrix, load_conflicts
+    from .base import open_store
+
+    if args.issues:
+        load_conflicts(args.issues)  # a bad file fails here, before the store is touched
+    with open_store(args.db) as store:
+        if args.issues or args.rebuild:
+            store.rebuild_positions(args.issues)
+        rows = store.positions(conflict=args.conflict)
+    if args.json:
+        for r in rows:
+            print(json.dumps(r, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("no positions (ingest articles about a conflict in data/positions first)", file=sys.stderr)
+        return 0
+    print(format_matrix(rows))
+    if args.evidence:
+        print()
+        for r in rows:
+            print(f"{r['party']} {r['stance']} — {r['issue_label']} ({r['date'] or 'undated'}, "
+                  f"article {r['article_id']}): {_clip(r['evidence_text'], 160)}")
     return 0
