@@ -168,7 +168,7 @@ class _Grammar:
             (c(rf"(?:(?:{VAGUE})|(?:the\s+)?{REL}\s+)?{SEASON}(?:\s+(?:of\s+)?{YEAR})?"), "season"),
             (c(rf"(?:(?:the\s+)?(?P<relw>last|this|next|coming|past|previous|following)\s+)?{WD}(?:\s+{PART})?"), "weekday"),
             (c(rf"(?:at\s+)?(?:about\s+|around\s+)?(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*{AMPM}{ZONE}"
-               rf"(?:,?\s+(?:on\s+)?(?:{WD}(?:\s+{PART})?|(?P<rd>today|tonight|yesterday|tomorrow)))?"), "clock"),
+               rf"(?:,?\s+(?:on\s+)?(?:{WD}(?:\s+{PART})?|(?P<rd>today|tonight|yesterday|tomorrow)|(?P<cmon>{_alt(self.months)})\.?\s+(?P<cday>[12]\d|3[01]|0?[1-9])(?!\d)))?"), "clock"),
             (c(rf"(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)\s+(?:local\s+time|[ECMP][SD]T|GMT|UTC)"), "clock"),
             (c(rf"(?P<h>[01]?\d|1[0-2])\s+o'clock(?:\s+in\s+the\s+{PART})?"), "clock"),
             (c(rf"(?P<h>[01]?\d|1[0-2])\s+in\s+the\s+{PART}"), "clock"),
@@ -303,18 +303,35 @@ def find_timexes(doc, dct: Optional[dt.date], g: Optional[_Grammar] = None) -> l
         taken.append((start, end))
         found.append(_Found(start, end, typ, value, anchored))
     found.sort(key=lambda f: f.start)
-    return _resolve_anaphors(found, dct, g)
+    sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else []
+    return _resolve_anaphors(found, dct, g, sentences)
 
 
 _ANAPHOR = "ANAPHOR:"
+_CLOCK = "CLOCK:"
 
 
-def _resolve_anaphors(found: list[_Found], dct: Optional[dt.date], g: _Grammar) -> list[_Found]:
+def _resolve_anaphors(found: list[_Found], dct: Optional[dt.date], g: _Grammar,
+                      sentences: list[tuple[int, int]] = ()) -> list[_Found]:
     """"that day", "the next morning", "the following year": relative to the last date before them
-    in the text (the reference time of the narrative), else to the publication date."""
+    in the text (the reference time of the narrative), else to the publication date. A clock time
+    with no day of its own ("at 10 p.m.") takes the day a date of its sentence gives, else the
+    publication date."""
     out: list[_Found] = []
     ref: Optional[str] = None
     for f in found:
+        if f.value.startswith(_CLOCK):
+            sent = next(((a, b) for a, b in sentences if a <= f.start < b), (f.start, f.end))
+            days = [o for o in found if o is not f and sent[0] <= o.start < sent[1]
+                    and re.fullmatch(r"\d{4}-\d\d-\d\d(T\w+)?", o.value)]
+            days.sort(key=lambda o: abs(o.start - f.start))
+            if days:
+                day, anchored = days[0].value[:10], days[0].anchored
+            elif dct is not None:
+                day, anchored = dct.isoformat(), True
+            else:
+                day, anchored = "XXXX-XX-XX", False
+            f = _Found(f.start, f.end, "TIME", f"{day}T{f.value[len(_CLOCK):]}", anchored)
         if f.value.startswith(_ANAPHOR):
             unit, offset = f.value[len(_ANAPHOR):].split(":")
             value = _shift(ref, unit, int(offset), g) if ref else None
@@ -571,8 +588,7 @@ class _Context:
             if t.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL") and not m["fiscal"] and not re.search(r"\b(in|since|of|by|until|from|before|after|during|the|early|late|mid|between|and|to)\s+$", before, re.I):
                 return None
         year = m["year"]
-        if m["fiscal"]:
-            return "DATE", f"FY{year}", True
+        # "fiscal 1989" keeps the calendar year: TimeBank writes 1989, not FY1989
         return "DATE", year, True
 
     def h_decade(self, m: re.Match):
@@ -658,10 +674,24 @@ class _Context:
             h += 12
         if h > 24 or (ampm and int(m["h"]) > 12):
             return None
+        if m.re.groupindex.get("cmon") and m["cmon"]:
+            res = self.month_day_value(self.g.months[m["cmon"].lower()], int(m["cday"]), None, m.start(), m.end())
+            if res is None:
+                return None
+            return "TIME", f"{res[0]}T{h:02d}:{mi:02d}", res[1]
+        if not self._has_day(m):
+            # no day of its own: the date the sentence gives, found once all are known
+            return "TIME", f"{_CLOCK}{h:02d}:{mi:02d}", True
         day, anchored = self._day_of(m, m.start(), m.end())
         return "TIME", f"{day}T{h:02d}:{mi:02d}", anchored
 
+    @staticmethod
+    def _has_day(m: re.Match) -> bool:
+        return any(m.re.groupindex.get(k) and m[k] for k in ("wd", "rd"))
+
     def h_clock_word(self, m: re.Match):
+        if not self._has_day(m):
+            return "TIME", f"{_CLOCK}{self.g.clock[m['cw'].lower()]}", True
         day, anchored = self._day_of(m, m.start(), m.end())
         return "TIME", f"{day}T{self.g.clock[m['cw'].lower()]}", anchored
 
