@@ -17,31 +17,63 @@ from ..pipeline import Article
 
 
 @lru_cache(maxsize=1)
-def _boilerplate_patterns() -> list[re.Pattern]:
+def _boilerplate_patterns() -> tuple[list[re.Pattern], list[re.Pattern]]:
+    """(line patterns, comment-header patterns) from ``data/boilerplate.txt``."""
     text = resources.files("eventwire").joinpath("data/boilerplate.txt").read_text("utf-8")
-    return [re.compile(line, re.I) for line in text.splitlines()
-            if line.strip() and not line.startswith("#")]
+    lines, tails = [], []
+    for raw in text.splitlines():
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        if raw.startswith("tail: "):
+            tails.append(re.compile(raw[len("tail: "):].strip(), re.I))
+        else:
+            lines.append(re.compile(raw.strip(), re.I))
+    return lines, tails
+
+
+def _matches(line: str, patterns: list[re.Pattern]) -> bool:
+    s = line.strip()
+    return bool(s) and len(s) < MAX_FURNITURE_CHARS and any(p.fullmatch(s) for p in patterns)
+
+
+MAX_FURNITURE_CHARS = 200   # a line this long is prose, whatever it starts with
 
 
 def is_boilerplate(line: str) -> bool:
-    s = line.strip()
-    return bool(s) and len(s) < 200 and any(p.fullmatch(s) for p in _boilerplate_patterns())
+    lines, tails = _boilerplate_patterns()
+    return _matches(line, lines) or _matches(line, tails)
+
+
+def _tail_start(lines: list[str]) -> int:
+    """Index of the comment-widget header that starts the tail, or len(lines) when none.
+
+    Only a header in the second half of the text counts: a "Comments" line near the top is more
+    likely a section name than the start of the reader comments.
+    """
+    _, tails = _boilerplate_patterns()
+    total = sum(len(s) + 1 for s in lines)
+    pos = 0
+    for i, line in enumerate(lines):
+        if pos >= total / 2 and _matches(line, tails):
+            return i
+        pos += len(line) + 1
+    return len(lines)
 
 
 def strip_boilerplate_lines(text: str) -> str:
     """``text`` without boilerplate lines, and without the tail a comment-widget header starts."""
-    out = []
-    for line in text.split("\n"):
-        if is_boilerplate(line):
-            continue
-        out.append(line)
-    return "\n".join(out).strip("\n")
+    lines = text.split("\n")
+    lines = lines[:_tail_start(lines)]
+    return "\n".join(line for line in lines if not is_boilerplate(line)).strip("\n")
 
 
 def blank_boilerplate_lines(text: str) -> str:
-    """``text`` with boilerplate lines replaced by spaces of the same length: what
-    ``strip_boilerplate_lines`` removes, without moving the offsets of anything else."""
-    return "\n".join(" " * len(line) if is_boilerplate(line) else line for line in text.split("\n"))
+    """``text`` with what ``strip_boilerplate_lines`` removes replaced by spaces of the same
+    length (newlines kept), so that the offsets of everything else do not move."""
+    lines = text.split("\n")
+    cut = _tail_start(lines)
+    return "\n".join(" " * len(line) if i >= cut or is_boilerplate(line) else line
+                     for i, line in enumerate(lines))
 
 
 def article_from_html(html: str, item: str = "<html>", published: Optional[str] = None,
