@@ -4,13 +4,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from eventwire.errors import GoldError
 from eventwire.evaluate import (
-    GoldLine, evaluate_lines, jaccard, read_gold, score_body, score_claims, score_events,
+    GoldLine, Report, jaccard, score_line, read_gold, score_body, score_claims, score_events,
     score_quotes, score_timexes, speaker_right, units_agree,
 )
 from eventwire.model import ActorRef, Claim, Document, Event, Quote, Span, Timex
@@ -309,3 +310,96 @@ def test_cli_table_and_bad_gold(tmp_path):
     assert out.returncode == 1
     assert out.stderr.startswith("error: E201") and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+# -- the demo corpus and its gold -------------------------------------------------------
+DEMO = Path(__file__).resolve().parents[1] / "eventwire" / "demo"
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def test_demo_corpus_shape():
+    import re
+
+    corpus = _jsonl(DEMO / "corpus.jsonl")
+    assert len(corpus) >= 14
+    assert len({c["id"] for c in corpus}) == len(corpus)
+    for c in corpus:
+        assert set(c) == {"id", "title", "published", "url", "text"}
+        assert re.fullmatch(r"202[4-6]-\d\d-\d\d", c["published"])
+        assert c["url"].startswith("https://demo.eventwire.invalid/")
+        assert 150 <= len(c["text"].split()) <= 350, c["id"]
+    # the near-duplicate: same story, new headline and first paragraph
+    a, b = (next(c for c in corpus if c["id"] == i)
+            for i in ("ru-ua-neutrality-memo", "ru-ua-neutrality-memo-republished"))
+    assert a["title"] != b["title"]
+    assert a["text"].split("\n\n")[0] != b["text"].split("\n\n")[0]
+    assert a["text"].split("\n\n")[1:] == b["text"].split("\n\n")[1:]
+
+
+def test_demo_gold_covers_every_plover_type_and_the_positions():
+    from eventwire.model import PLOVER_TYPES
+
+    corpus = {c["id"]: c for c in _jsonl(DEMO / "corpus.jsonl")}
+    gold = _jsonl(DEMO / "demo.gold.jsonl")
+    assert {g["id"] for g in gold} == set(corpus)
+    required = {e["type"] for g in gold for e in g["events"] if not e.get("optional")}
+    assert required == set(PLOVER_TYPES)
+    demands = [g for g in gold if any(e["type"] == "REQUEST" and e["source"] == "RUS" and e["target"] == "UKR"
+                                      for e in g["events"])
+               and any(e["type"] == "REJECT" and e["source"] == "UKR" and e["target"] == "RUS"
+                       for e in g["events"])]
+    assert len({g["published"] for g in demands}) >= 4
+    text = " ".join(g["text"] for g in demands)
+    for position in ("Donetsk", "Luhansk", "Kherson", "Zaporizhzhia", "neutral", "NATO", "foreign troops", "Crimea"):
+        assert position in text
+
+
+def _perfect_prediction(g: dict) -> Document:
+    """What a flawless pipeline would output for gold line ``g`` (built from the gold itself)."""
+    text = g["text"]
+    line = GoldLine.of(g, text)
+    d = Document(text=text, id=g["id"])
+    for i, e in enumerate(g["events"]):
+        s = line.sentence(e)
+        sent = Span(s[0], s[1], text[s[0]:s[1]])
+
+        def actor(code, phrase):
+            span = line.phrase(phrase, s) if phrase else None
+            return ActorRef(None, code or "?", code, mention=Span(*span, text[span[0]:span[1]]) if span else None)
+
+        d.events.append(Event(f"E{i}", e["type"], sent, sent, status=e.get("status") or "asserted",
+                              date=e.get("date"), source=actor(e.get("source"), e.get("source_text")),
+                              target=actor(e.get("target"), e.get("target_text")) if e.get("target") or
+                              e.get("target_text") else None))
+    for i, q in enumerate(g["quotes"]):
+        start = text.index(q["text"])
+        d.quotes.append(Quote(f"Q{i}", Span(start, start + len(q["text"]), q["text"]), q["direct"],
+                              speaker=ActorRef(None, q["speaker"])))
+    seen = Counter()
+    for i, t in enumerate(g["timexes"]):
+        s = line.sentence({"sentence": t["sentence"]})
+        span = line.phrase(t["text"], s, seen[(t["text"], t["sentence"])])
+        seen[(t["text"], t["sentence"])] += 1
+        d.timexes.append(Timex(f"T{i}", span[0], span[1], t["text"], "DATE", t["value"]))
+    for i, c in enumerate(g["claims"]):
+        d.claims.append(Claim(f"C{i}", Span(0, 1, text[0]), c["value"], c["unit"], c["change"]))
+    return d
+
+
+def test_demo_gold_is_consistent_perfect_predictions_score_one():
+    report = Report()
+    for g in _jsonl(DEMO / "demo.gold.jsonl"):
+        line = GoldLine.of(g, g["text"])
+        score_line(g, _perfect_prediction(g), None, report)
+        assert not line.missing
+    assert report.missing == 0
+    r = report.to_dict()
+    for key in ("type", "full", "span"):
+        assert r["events"][key] == {"p": 1.0, "r": 1.0, "f1": 1.0}, key
+    assert r["events"]["status_accuracy"] == 1.0 and r["events"]["date_accuracy"] == 1.0
+    assert r["quotes"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "speaker_accuracy": 1.0}
+    assert r["timexes"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "value_accuracy": 1.0}
+    assert r["claims"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "value_unit_f1": 1.0, "change_accuracy": 1.0}
