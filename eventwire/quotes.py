@@ -325,6 +325,8 @@ class QuoteFinder:
             if lemma not in self.lex.reporting_verbs:
                 continue
             comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            if comp is None:
+                comp = _that_clause(tok)
             if comp is None and lemma in self.lex.complement_verbs:
                 comp = next((c for c in tok.children if c.dep_ in ("xcomp", "dobj")), None)
                 if comp is None:
@@ -537,6 +539,25 @@ def _sentence_gap(text: str, a: int, b: int) -> bool:
 def _starts_sentence(text: str, idx: int) -> bool:
     before = text[:idx].rstrip()
     return not before or before[-1] in ".!?:\n—–-\"”" or text[max(0, idx - 1)] == "\n"
+
+
+def _that_clause(verb):
+    """A that-clause the parser hung on a noun after the verb instead of on the verb ("told Fox
+    News in an interview that …" → acl of "interview")."""
+    for t in verb.subtree:
+        if t.i <= verb.i or t.dep_ not in ("acl", "advcl", "relcl"):
+            continue
+        if not any(c.dep_ == "mark" and c.lower_ == "that" for c in t.children):
+            continue
+        node, ok = t.head, True
+        while node.i != verb.i:
+            if node.dep_ not in ("pobj", "prep", "dobj", "npadvmod", "compound"):
+                ok = False
+                break
+            node = node.head
+        if ok:
+            return t
+    return None
 
 
 def _attribution_follows(doc, close: int, cue) -> bool:
