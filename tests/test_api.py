@@ -191,3 +191,12 @@ def test_dashboard_and_its_files_are_served(client):
     assert client.get("/static/app.js").status_code == 200
     assert client.get("/static/style.css").status_code == 200
     assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
+def test_serve_with_a_bad_store_is_one_line_error(tmp_path, capsys):
+    from eventwire.cli import main
+
+    status = main(["serve", "--db", str(tmp_path / "no" / "such" / "dir" / "x.db"), "--port", "1"])
+    err = capsys.readouterr().err.strip()
+    assert status == 1
+    assert err.startswith("error: E301") and "\n" not in err and "Traceback" not in err

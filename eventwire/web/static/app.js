@@ -315,7 +315,9 @@
   // -- network: a small force-directed layout, computed once, drawn in SVG ------------------
   function drawNetwork(nodes, edges) {
     const box = clear($("network"));
-    const top = nodes.slice(0, 40);
+    // The 40 busiest actors that take part in at least one edge: lone nodes say nothing here.
+    const linked = new Set(edges.flatMap((e) => [e.source, e.target]));
+    const top = nodes.filter((n) => linked.has(n.id)).slice(0, 40);
     const keep = new Set(top.map((n) => n.id));
     const links = edges.filter((e) => keep.has(e.source) && keep.has(e.target));
     if (!top.length) {
@@ -382,10 +384,13 @@
         b.dx += (dx / d) * f; b.dy += (dy / d) * f;
       }
       for (const p of pos.values()) {
+        // A little gravity keeps loosely linked groups on the canvas instead of on its edges.
+        p.dx -= (p.x - width / 2) * 0.12 * k / 50;
+        p.dy -= (p.y - height / 2) * 0.12 * k / 50;
         const d = Math.max(Math.hypot(p.dx, p.dy), 0.01);
         p.x += (p.dx / d) * Math.min(d, temp);
         p.y += (p.dy / d) * Math.min(d, temp);
-        p.x = Math.min(width - 40, Math.max(40, p.x));
+        p.x = Math.min(width - 60, Math.max(60, p.x));
         p.y = Math.min(height - 20, Math.max(24, p.y));
       }
       temp *= 0.97;
@@ -451,6 +456,7 @@
     const ev = evidenceOf(r);
     const aid = r.article_id || null;
     box.appendChild(el("h3", { text: `${partyOf(r)} ${r.stance || ""} — ${issueOf(r)}` }));
+    if (r.article_title) box.appendChild(el("p", { class: "meta", text: r.article_title }));
     box.appendChild(el("blockquote", { text: ev.text || "(no evidence text)" }));
     const meta = el("p", { class: "meta" }, String(r.date || r.published || "").slice(0, 10) + " ");
     if (aid) {
@@ -464,7 +470,13 @@
       const ol = el("ol");
       for (const h of history) {
         const he = evidenceOf(h);
-        ol.appendChild(el("li", {}, `${String(h.date || "").slice(0, 10)} ${h.stance || ""}: `, el("q", { text: he.text })));
+        const li = el("li", {}, `${String(h.date || "").slice(0, 10)} ${h.stance || ""}: `, el("q", { text: he.text }));
+        if (h.article_id) {
+          const q = Number.isInteger(he.start) ? `?span=${he.start}-${he.end}` : "";
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(el("a", { href: `#/article/${encodeURIComponent(h.article_id)}${q}`, text: "article" }));
+        }
+        ol.appendChild(li);
       }
       box.appendChild(ol);
     }
