@@ -251,9 +251,9 @@ def _speaker(e: dict, quotes: dict, conflict: Conflict) -> Optional[str]:
 def _event_parties(e: dict, conflict: Conflict, mentions, quotes: dict, rules: StanceRules) -> list[str]:
     """Who takes the stance an event states.
 
-    The event's source when it stands before the trigger; a source after the trigger is usually
-    the one the demand is made of ("a memorandum demanding that Ukraine withdraw"), so then the
-    nearest party named before the trigger in the sentence; with neither, the speaker of the
+    The event's source; but the source of a demand found after its trigger is usually the one the
+    demand is made of ("a memorandum demanding that Ukraine withdraw"), so then the nearest party
+    named before the trigger in the sentence; with neither, the speaker of the
     quote the event is in. Joint events ("both sides agreed") stand for both parties named.
     """
     sent, trig = e["sentence"], e["trigger"]
@@ -263,7 +263,7 @@ def _event_parties(e: dict, conflict: Conflict, mentions, quotes: dict, rules: S
         return [p.name for p in conflict.parties if p.countries <= conflict.requires_countries]
     party = conflict.party_of(src.get("country"))
     mention = src.get("mention")
-    if party and mention and mention["start"] > trig["start"]:
+    if party and mention and mention["start"] > trig["start"] and e.get("type") == "REQUEST":
         party = None
     if not party:
         before = [p for s, _, p in mentions if sent["start"] <= s < trig["start"]]

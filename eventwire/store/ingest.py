@@ -48,9 +48,12 @@ def _sources(items: Iterable[str], published: Optional[str], store: Store, fetch
             yield from iter_items([item], published, max_bytes)
 
 
-def _extract(articles: Iterable[Article], workers: int, dask: Optional[str]
+def _extract(articles: Iterable[Article], workers: int, dask: Optional[str], pipeline=None
              ) -> Iterator[Union[Document, Failure]]:
     """Documents or Failures, in input order, for a stream of articles."""
+    if pipeline is not None:
+        yield from _one_by_one(articles, pipeline)
+        return
     try:
         scale = importlib.import_module("eventwire.scale")
     except ModuleNotFoundError as exc:
@@ -66,8 +69,11 @@ def _extract(articles: Iterable[Article], workers: int, dask: Optional[str]
         return
     from ..pipeline import Pipeline
 
-    pipe = Pipeline()
-    for art in _chain(first, it):
+    yield from _one_by_one(_chain(first, it), Pipeline())
+
+
+def _one_by_one(articles: Iterable[Article], pipe) -> Iterator[Union[Document, Failure]]:
+    for art in articles:
         try:
             yield next(pipe.pipe([art]))
         except EventwireError as exc:
@@ -85,8 +91,11 @@ def _chain(first, rest):
 def ingest(items: Iterable[str], store: Store, published: Optional[str] = None, workers: int = 1,
            dask: Optional[str] = None, fetcher=None, source: Optional[str] = None,
            rebuild: bool = True, on_failure: Optional[Callable[[Failure], None]] = None,
-           max_bytes: Optional[int] = None) -> IngestReport:
-    """Store every new article under ``items`` (paths or URLs) with its extraction."""
+           max_bytes: Optional[int] = None, pipeline=None) -> IngestReport:
+    """Store every new article under ``items`` (paths or URLs) with its extraction.
+
+    ``pipeline``: an eventwire ``Pipeline`` to extract with, in this process (default: the
+    scale module's workers when present, else a new Pipeline, loaded only if needed)."""
     report = IngestReport()
     seen_hashes: set[str] = set()
     max_bytes = max_bytes or max_bytes_from_env()
@@ -110,7 +119,7 @@ def ingest(items: Iterable[str], store: Store, published: Optional[str] = None, 
                 seen_hashes.add(h)
                 yield x
 
-    for result in _extract(new_articles(), workers, dask):
+    for result in _extract(new_articles(), workers, dask, pipeline):
         if isinstance(result, Failure):
             fail(result)
             continue

@@ -1,0 +1,115 @@
+"""Negotiation positions from the real pipeline: the seed article, the demo's Russia–Ukraine
+reports (written for eventwire), and a short text of ours; issues extended by a user's file."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eventwire.errors import KnowledgeBaseError
+from eventwire.pipeline import Article
+from eventwire.positions import format_matrix, load_conflicts
+from eventwire.store.base import open_store
+
+DATA = Path(__file__).parent / "data" / "positions"
+DEMO = Path(__file__).resolve().parents[1] / "eventwire" / "demo" / "corpus.jsonl"
+REGIONS = ("donetsk", "luhansk", "kherson", "zaporizhzhia")
+RUSSIA_DEMANDS = REGIONS + ("nato", "foreign-troops", "crimea")
+
+
+def cells(store) -> dict[tuple[str, str], dict]:
+    return {(r["issue"], r["party"]): r for r in store.positions(conflict="russia-ukraine")}
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory, seed_doc):
+    store = open_store(str(tmp_path_factory.mktemp("pos") / "seed.db"))
+    store.add_document(seed_doc)
+    store.rebuild_positions()
+    yield store
+    store.close()
+
+
+def test_seed_russia_demands_and_ukraine_rejects(seed_store):
+    c = cells(seed_store)
+    for issue in RUSSIA_DEMANDS:
+        assert c[(issue, "Russia")]["stance"] == "demands", issue
+        assert c[(issue, "Ukraine")]["stance"] == "rejects", issue
+    # The evidence is words of the article, at their offsets.
+    text = seed_store.article(c[("crimea", "Russia")]["article_id"])["text"]
+    for r in c.values():
+        assert text[r["evidence_start"]:r["evidence_end"]] == r["evidence_text"]
+    assert "Crimea" in c[("crimea", "Russia")]["evidence_text"]
+    assert "unacceptable" in c[("donetsk", "Ukraine")]["evidence_text"]
+    # "… before any ceasefire would be agreed to" is Russia's condition, not a stance on a ceasefire.
+    assert ("ceasefire", "Russia") not in c
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory, pipeline, seed_doc):
+    if not DEMO.exists():
+        pytest.skip("the demo corpus is not in this checkout")
+    records = [json.loads(line) for line in DEMO.read_text("utf-8").splitlines() if line.strip()]
+    reports = [r for r in records if r["id"].startswith("ru-ua-")]
+    store = open_store(str(tmp_path_factory.mktemp("pos") / "demo.db"))
+    store.add_document(seed_doc)
+    for doc in pipeline.pipe([Article(text=r["text"], id=r["id"], title=r["title"], url=r["url"],
+                                      published=r["published"]) for r in reports]):
+        store.add_document(doc)
+    store.rebuild_positions()
+    yield store
+    store.close()
+
+
+def test_seed_and_demo_reports_give_the_positions_matrix(demo_store):
+    c = cells(demo_store)
+    for issue in RUSSIA_DEMANDS:
+        assert c[(issue, "Russia")]["stance"] == "demands", issue
+        assert c[(issue, "Ukraine")]["stance"] == "rejects", issue
+    # Several reports over months: each cell keeps its history, oldest first, latest last.
+    donetsk = c[("donetsk", "Russia")]
+    assert donetsk["num_statements"] >= 3
+    dates = [h["date"] for h in donetsk["history"]]
+    assert dates == sorted(dates) and dates[-1] == donetsk["date"]
+    matrix = format_matrix(demo_store.positions())
+    assert "Recognition of Crimea as Russian" in matrix and "rejects" in matrix
+
+
+def test_users_extend_the_issues_with_a_file(tmp_path, pipeline):
+    text = (DATA / "plant.txt").read_text("utf-8")
+    doc = next(pipeline.pipe([Article(text=text, id="plant", published="2025-08-01")]))
+    with open_store(str(tmp_path / "plant.db")) as store:
+        store.add_document(doc)
+        store.rebuild_positions()
+        assert ("nuclear-plant", "Ukraine") not in cells(store)
+        store.rebuild_positions(str(DATA / "extra_issue.yaml"))
+        c = cells(store)
+    assert c[("nuclear-plant", "Ukraine")]["stance"] == "demands"
+    assert c[("nuclear-plant", "Russia")]["stance"] == "rejects"
+    assert c[("nuclear-plant", "Russia")]["issue_label"] == "Control of the Zaporizhzhia nuclear plant"
+
+
+def test_extended_conflict_keeps_the_bundled_issues():
+    bundled = {i.id for c in load_conflicts() for i in c.issues}
+    extended = {i.id for c in load_conflicts([DATA / "extra_issue.yaml"]) for i in c.issues}
+    assert extended == bundled | {"nuclear-plant"}
+    assert len(load_conflicts([DATA / "extra_issue.yaml"])) == len(load_conflicts())
+
+
+@pytest.mark.parametrize("content, words", [
+    (None, "bad cue pattern"),
+    ("- just\n- a list\n", "mapping"),
+    ("conflict: x\nissues:\n  - {id: y}\n", "no cues"),
+    ("issues: []\n", "'conflict'"),
+])
+def test_bad_issue_files_are_one_line_errors(tmp_path, content, words):
+    path = DATA / "bad_regex.yaml"
+    if content is not None:
+        path = tmp_path / "issues.yaml"
+        path.write_text(content, "utf-8")
+    with pytest.raises(KnowledgeBaseError) as err:
+        load_conflicts([path])
+    assert err.value.code == "E401" and words in str(err.value) and "\n" not in err.value.one_line()
+    with pytest.raises(KnowledgeBaseError):
+        load_conflicts([tmp_path / "missing.yaml"])
