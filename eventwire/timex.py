@@ -84,7 +84,28 @@ def _holiday(rule: str, year: int) -> dt.date:
         return _nth_weekday(year, 11, 4, 4)
     if rule == "US-ELECTION":   # the Tuesday after the first Monday of November
         return _nth_weekday(year, 11, 1, 1) + dt.timedelta(days=1)
+    if rule == "US-MEMORIAL":   # the last Monday of May
+        return _nth_weekday(year, 6, 1, 1) - dt.timedelta(days=7)
+    if rule == "US-LABOR":
+        return _nth_weekday(year, 9, 1, 1)
+    if rule.startswith("EASTER"):
+        return _easter(year) + dt.timedelta(days=int(rule[6:] or 0))
     month, day = (int(x) for x in rule.split("-"))
+    return dt.date(year, month, day)
+
+
+def _easter(year: int) -> dt.date:
+    """Western Easter Sunday (the Gregorian computus, Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month = (h + l_ - 7 * m + 114) // 31
+    day = (h + l_ - 7 * m + 114) % 31 + 1
     return dt.date(year, month, day)
 
 
@@ -183,6 +204,7 @@ class _Grammar:
             (c(rf"(?P<qyear>{YEAR.replace('(?P<year>', '(?:')})(?:'s)?\s+{ORD}[\s-]+quarter"), "quarter_year"),
             (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|at\s+least|at\s+most|over|under|up\s+to|roughly|around|only|just|within|another|the\s+(?:past|last|next|first|coming|previous|following|final|remaining))\s+)*{NUM}(?:\s+or\s+(?:so|more))?[\s-]+(?:more\s+|additional\s+|full\s+|long\s+)?{UNIT}(?P<old>[\s-]+old)?"), "duration"),
             (c(rf"(?P<bare>(?:(?:for|over|in|within|after|during)\s+(?:the\s+)?(?:(?:past|last|next|coming|recent|previous|following)\s+)?|(?:recent|coming|past|previous)\s+))(?P<bunit>years|months|weeks|days|decades|hours|minutes|centuries)"), "bare_plural"),
+            (c(r"(?P<bunit3>years|months|weeks|days|decades|hours)(?=\s+(?:of|after|later)\b)"), "bare_plural"),
             (c(rf"(?P<every>every|each|per)\s+(?:(?P<evn>other|two|three|four|few)\s+)?(?:{UNIT}|{WD}(?:\s+{PART})?)"), "set"),
             (c(rf"(?P<freq>once|twice|three\s+times|several\s+times)\s+(?:a|an|per|every)\s+{UNIT}"), "set"),
             (c(rf"(?P<ly>daily|weekly|monthly|yearly|annually|hourly|nightly|biweekly)"), "set_ly"),
@@ -843,6 +865,10 @@ class _Context:
             return f"P{2 * int(n)}W" if n != "X" else "PXW"
         elif letter == "WE":
             return f"P{2 * int(n)}D"
+        elif letter in ("DE", "CE"):
+            # TimeBank writes decades and centuries in years: "two decades" P20Y, "this century" P100Y
+            k = 10 if letter == "DE" else 100
+            return "PXY" if n == "X" else f"P{int(k * n) if float(k * n).is_integer() else k * n}Y"
         elif isinstance(n, float) and not n.is_integer():
             whole = int(n)
             if timepart and letter == "H":
@@ -888,12 +914,20 @@ class _Context:
         return prev.pos_ in ("NOUN", "PROPN", "NUM", "ADV") or prev.tag_ in ("NNS", "CD") or prev.lower_ in ("times", "once", "twice")
 
     def h_bare_plural(self, m: re.Match):
+        bare = m.groupdict().get("bunit3")
+        if bare:    # "months of talks", "days after the attack": a vague span
+            before = self.text[max(0, m.start() - 12):m.start()].lower()
+            if re.search(r"(\d|\b(?:the|these|those|his|her|its|their|our|many|few|several|some|two|three|four|five|ten|first|early|last|final|trading))\s+$", before):
+                return None     # counted or determined ("the days of", "several years of"): another rule's
+            word = bare.lower()
+            unit = {"years": "Y", "months": "M", "weeks": "W", "days": "D", "decades": "Y", "hours": "TH"}[word]
+            return "DURATION", f"PTXH" if unit == "TH" else f"PX{unit}", True
         word = m["bunit"].lower()
         if word in self.g.no_bare_plural:
             return None
         intro = m["bare"].lower().split()
-        unit = {"years": "Y", "months": "M", "weeks": "W", "days": "D", "decades": "DE",
-                "hours": "TH", "minutes": "TM", "centuries": "CE"}[word]
+        unit = {"years": "Y", "months": "M", "weeks": "W", "days": "D", "decades": "Y",
+                "hours": "TH", "minutes": "TM", "centuries": "Y"}[word]
         if intro and intro[-1] in ("recent", "past", "previous") and not set(intro) & {"the"}:
             return "DATE", "PAST_REF", True      # "in recent years", "in past decades"
         if unit.startswith("T"):
@@ -969,8 +1003,8 @@ class _Context:
         toks = self._tokens(m.start(), m.end())
         if key in ("current", "future") and toks and toks[-1].pos_ not in ("ADJ", "NOUN"):
             return None
-        if key == "now" and re.match(r"\s+that\b", self.text[m.end():]):
-            pass
+        if key.endswith(" time") and not re.match(r"\s*(?:[,.;:)]|(?:he|she|they|it|we|i|you)\b)", self.text[m.end():], re.I):
+            return None     # "at the time of its founding": the time of something else
         if key == "current" and re.match(r"\s+(account|accounts|affairs|events|account deficit|prices)\b", self.text[m.end():], re.I):
             return None
         if key == "the past" and re.match(r"\s+(few|several|\d|two|three|four|five|six|seven|eight|nine|ten|year|month|week|decade)", self.text[m.end():], re.I):
