@@ -72,8 +72,9 @@ class Settings:
     """What one running API was configured with (visible at /api/meta, except the token)."""
 
     def __init__(self, store_url: Optional[str], token: Optional[str], max_body_bytes: int,
-                 max_limit: int, cors_origins: tuple[str, ...]):
+                 max_limit: int, cors_origins: tuple[str, ...], allow_private_urls: bool = False):
         self.store_url = store_url
+        self.allow_private_urls = allow_private_urls
         self.token = token or None
         self.max_body_bytes = int(max_body_bytes)
         self.max_limit = int(max_limit)
@@ -322,14 +323,17 @@ class IngestRequest(BaseModel):
 def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
                store=None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
                max_limit: int = DEFAULT_MAX_LIMIT, cors_origins: Iterable[str] = (),
-               pipeline=None):
+               pipeline=None, allow_private_urls: bool = False):
     """The FastAPI app over the store at ``store_url`` (``open_store`` rules: a SQLite path or a
     ``postgresql://`` URL). ``token`` enables the write endpoints; ``store`` serves an already open
     store instead (it must tolerate calls from another thread); ``pipeline`` is the eventwire
-    Pipeline used by ``/api/ingest`` (built on first use when not given)."""
+    Pipeline used by ``/api/ingest`` (built on first use when not given); ``allow_private_urls``
+    lets URL items point into the server's own network (off: a token holder could otherwise make
+    the server fetch from hosts only it can reach)."""
     from . import __version__
 
-    settings = Settings(store_url, token, max_body_bytes, max_limit, tuple(cors_origins or ()))
+    settings = Settings(store_url, token, max_body_bytes, max_limit, tuple(cors_origins or ()),
+                        allow_private_urls)
     runner = StoreRunner(store_url, store)
     nlp_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventwire-nlp")
     state: dict[str, Any] = {"pipeline": pipeline, "summary": {}, "generation": 0}
@@ -528,7 +532,9 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
             return article_from_string(item.html if item.html is not None else item.text,
                                        published=item.published, item=where, **meta)
         if item.url:
-            return fetch_article(item.url, published=item.published, **meta)
+            meta.pop("url", None)
+            return fetch_article(item.url, published=item.published,
+                                 allow_private=settings.allow_private_urls, **meta)
         raise InputError.e("E106", item=where, line=n)
 
     @app.post("/api/ingest", tags=["write"], dependencies=[Depends(require_token)],
@@ -580,10 +586,38 @@ def _rebuild(store) -> None:
             pass
 
 
-def fetch_article(url: str, published: Optional[str] = None, **meta):
+def check_public_url(url: str) -> None:
+    """FetchError unless ``url`` is http(s) and its host resolves only to public addresses: a
+    client of the API must not make the server fetch from its own network (loopback, private,
+    link-local such as cloud metadata, multicast, reserved)."""
+    import ipaddress
+    import socket
+    from urllib.parse import urlsplit
+
+    from .errors import FetchError
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise FetchError.e("E501", url=url, reason="not an http(s) URL")
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
+                                   proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError.e("E501", url=url, reason=f"cannot resolve the host ({exc})") from None
+    for info in infos:
+        ip = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not ip.is_global or ip.is_multicast:
+            raise FetchError.e("E501", url=url, reason="the host is on a private, loopback or reserved "
+                                                       "network (start the server with --allow-private-urls "
+                                                       "to fetch from it)")
+
+
+def fetch_article(url: str, published: Optional[str] = None, allow_private: bool = False, **meta):
     """An Article from a URL, through the ingest fetcher (timeouts, retries, politeness)."""
     from .errors import FetchError
 
+    if not allow_private:
+        check_public_url(url)
     try:
         from .ingest import fetch as fetch_module
     except ImportError:
@@ -656,6 +690,8 @@ def add_cli(sub) -> None:
                    help=f"largest page size (default: {DEFAULT_MAX_LIMIT})")
     p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                    help="allow cross-origin requests from ORIGIN (repeatable; default: none)")
+    p.add_argument("--allow-private-urls", action="store_true",
+                   help="let POST /api/ingest fetch URLs on loopback or private networks (default: refused)")
     p.set_defaults(run=run_serve)
 
 
@@ -669,7 +705,7 @@ def run_serve(args) -> int:
     if args.max_body < 1 or args.max_limit < 1:
         raise EventwireError("E704 --max-body and --max-limit must be positive", "E704")
     app = create_app(args.db, token=token, max_body_bytes=args.max_body, max_limit=args.max_limit,
-                     cors_origins=args.cors_origin)
+                     cors_origins=args.cors_origin, allow_private_urls=args.allow_private_urls)
     print(f"eventwire: dashboard at http://{args.host}:{args.port}/ , API docs at /docs; "
           f"write endpoints {'enabled' if token else 'disabled (no token)'}")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")

@@ -191,3 +191,59 @@ def test_injection_strings_in_every_parameter_break_nothing_and_leak_nothing(ope
 def test_nul_bytes_are_refused_cleanly(open_app):
     r = open_app.get("/api/events", params={"actor": "Russia\x00"})
     assert r.status_code == 400 and r.json()["error"] == "E703"
+
+
+PAGE = ("<!doctype html><html><head><title>Talks resume in Doha</title></head><body><article>"
+        "<h1>Talks resume in Doha</h1><p>Qatar hosted new talks between Israel and Hamas on Sunday, "
+        "and the two delegations agreed to meet again next week, mediators said.</p>"
+        "<p>Egypt welcomed the meeting and offered to host the next round in Cairo.</p></article></body></html>")
+
+
+@pytest.fixture(scope="module")
+def page_server():
+    """A local HTTP server with one article page (and no robots.txt)."""
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path != "/doha.html":
+                self.send_error(404)
+                return
+            body = PAGE.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_url_items_into_the_servers_own_network_are_refused(locked, page_server):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for url in (f"{page_server}/doha.html", "http://169.254.169.254/latest/meta-data/", "file:///etc/passwd",
+                "http://[::1]/", "http://10.0.0.1/"):
+        out = locked.post("/api/ingest", json={"items": [{"url": url}]}, headers=auth).json()
+        result = out["results"][0]
+        assert result.get("error") == "E501", (url, result)
+        assert "added" not in result
+
+
+def test_url_items_are_fetched_when_private_urls_are_allowed(store_url, pipeline, page_server):
+    with TestClient(create_app(store_url, token=TOKEN, pipeline=pipeline, allow_private_urls=True)) as c:
+        out = c.post("/api/ingest", json={"items": [{"url": f"{page_server}/doha.html", "published": "2025-06-08"}]},
+                     headers={"Authorization": f"Bearer {TOKEN}"}).json()
+        result = out["results"][0]
+        assert result.get("added") is True, result
+        stored = c.get(f"/api/articles/{result['article_id']}").json()
+        assert stored["url"] == f"{page_server}/doha.html"
+        assert "Qatar hosted new talks" in stored["text"]
