@@ -1,15 +1,295 @@
 """Sentences → PLOVER/CAMEO events with source, target, status, date and place.
 
-(placeholder stage: the events issue fills it in)
+For each sentence the coder
+  1. finds candidate triggers: words in the trigger lexicon (data/events/triggers.csv) or words
+     the trained model saw as triggers, and reads a frame (trigger, source, target) off the parse
+     (frames.py);
+  2. types each frame with the classifier (classifier.py; weights in data/events/type_model.json),
+     the lexicon entry being one of its features, and keeps CAMEO code, mode and Goldstein weight
+     from the ontology tables;
+  3. adds two kinds of events the lexicon cannot see: obligations in reported speech ("the
+     Kremlin said Ukraine would have to …" → REQUEST) and conditional coercion ("willing to levy
+     sanctions if Moscow doesn't agree" → THREATEN);
+  4. matches source and target to actor mentions (document.mentions_in), falling back to the noun
+     phrase as written; "I"/"we" inside a quote become the quote's speaker;
+  5. sets status (status.py), date (the time stage's ``event_date``, else a DATE timex of the
+     sentence), place (a GPE/LOC entity the trigger is "in"/"at") and the quote it sits in.
 """
 from __future__ import annotations
 
-from ..model import Document
+import importlib
+from typing import Optional
+
+from spacy.tokens import Span as SpacySpan
+from spacy.tokens import Token
+
+from ..ingest.html import is_boilerplate
+from ..model import Actor, ActorRef, Document, Event, Mention, Span
+from .classifier import load_model
+from .frames import PRONOUNS, Frame, features, frame_for, np_span, child_words, subject_of
+from .ontology import POS_CLASS, Ontology, ontology
+from .status import conditional_clause, status_of
+
+# Minimum times a lemma must have been a training trigger to be a candidate without a lexicon entry.
+MIN_LEARNED_TRIGGER = 2
+# A main-verb event without a trigger word needs at least this classifier probability.
+FALLBACK_MIN_CONFIDENCE = 0.35
+COERCIVE = ("SANCTION", "COERCE", "ASSAULT")
 
 
 class EventCoder:
-    def __init__(self, nlp):
+    def __init__(self, nlp=None, model_path: Optional[str] = None):
         self.nlp = nlp
+        self.ont: Ontology = ontology()
+        self.model = load_model(model_path)
+        self.cues = self.ont.cues
 
+    # -- candidates --------------------------------------------------------------------
+    def frames(self, sent: SpacySpan) -> list[Frame]:
+        out = []
+        for tok in sent:
+            if tok.pos_ not in POS_CLASS or tok.is_stop and tok.lemma_ not in ("call",):
+                if tok.lemma_.lower() not in ("open",):
+                    continue
+            lem = tok.lemma_.lower()
+            if lem in self.cues["reporting_verbs"] and any(c.dep_ == "ccomp" for c in tok.children):
+                continue
+            entry = self.ont.trigger(lem, tok.pos_, child_words(tok))
+            learned = self.model.trigger_lemmas.get(f"{lem}/{POS_CLASS[tok.pos_]}", 0) if self.model else 0
+            if entry is None and learned < MIN_LEARNED_TRIGGER:
+                continue
+            # "call" as a noun is a consultation only when it is a call between parties
+            if entry is not None and entry.lemma == "call" and entry.pos == "N" and not (
+                    any(c.lower_ in ("phone", "telephone") for c in tok.children)
+                    or any(c.lower_ in ("with", "between") for c in tok.children)):
+                continue
+            f = frame_for(tok, entry)
+            if f.source is None and f.target is None:
+                continue
+            out.append(f)
+        if not out and self.model is not None:
+            # no trigger word: the main verb of the sentence may still state an interaction
+            # between two parties ("30,000 Irish soldiers served in Lebanon"); kept only when
+            # the classifier is sure enough (FALLBACK_MIN_CONFIDENCE)
+            root = sent.root
+            if root.pos_ in ("VERB", "AUX") and root.lemma_.lower() not in self.cues["reporting_verbs"]:
+                f = frame_for(root, None)
+                if f.source is not None and f.target is not None:
+                    f.notes.append("fallback")
+                    out.append(f)
+        return out
+
+    def obligation_frames(self, sent: SpacySpan) -> list[Frame]:
+        """"X said (that) Y must/would have to …": X asks Y to act (REQUEST)."""
+        out = []
+        for tok in sent:
+            if tok.lemma_.lower() not in self.cues["reporting_verbs"]:
+                continue
+            speaker = subject_of(tok)
+            for comp in tok.children:
+                if comp.dep_ != "ccomp" or speaker is None:
+                    continue
+                obliged = any(c.dep_ == "aux" and c.lower_ in ("must", "should") for c in comp.children) \
+                    or (comp.lemma_ == "have" and any(c.dep_ == "xcomp" for c in comp.children))
+                subj = next((c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if obliged and subj is not None and subj.lower_ not in PRONOUNS:
+                    f = Frame(comp, None, source=speaker, target=subj)
+                    f.notes.append("obligation")
+                    out.append(f)
+        return out
+
+    # -- annotate ----------------------------------------------------------------------
     def annotate(self, doc, document: Document) -> None:
-        pass
+        n = len(document.events)
+        for sent in doc.sents:
+            if not sent.text.strip() or all(is_boilerplate(line) for line in sent.text.splitlines()
+                                            if line.strip()):
+                continue
+            seen: set[int] = set()
+            for frame in self.frames(sent):
+                ev = self._code(frame, sent, document)
+                if ev is None:
+                    continue
+                seen.add(frame.trigger.i)
+                extra = self._threat_behind(frame, ev, sent, document)
+                for e in ([extra] if extra else []) + [ev]:
+                    n += 1
+                    e.id = f"E{n}"
+                    document.events.append(e)
+                    self._link_quote(e, document)
+            for frame in self.obligation_frames(sent):
+                if frame.trigger.i in seen:
+                    continue
+                ev = self._code(frame, sent, document, plover="REQUEST")
+                if ev is not None:
+                    n += 1
+                    ev.id = f"E{n}"
+                    document.events.append(ev)
+                    self._link_quote(ev, document)
+
+    def type_of(self, frame: Frame, sent: SpacySpan) -> tuple[str, float]:
+        lex = frame.entry.plover if frame.entry else None
+        if self.model is None:
+            return lex, 0.6
+        probs = self.model.predict(features(frame, sent, self.ont))
+        typ = max(probs, key=probs.get)
+        conf = probs[typ]
+        # the training data merges RETREAT into CONCEDE (PLV's YIELD); the lexicon splits them
+        if typ == "CONCEDE" and lex == "RETREAT":
+            typ = "RETREAT"
+        return typ, conf
+
+    def _code(self, frame: Frame, sent: SpacySpan, document: Document,
+              plover: Optional[str] = None) -> Optional[Event]:
+        if plover is None:
+            plover, conf = self.type_of(frame, sent)
+            if plover is None or "fallback" in frame.notes and conf < FALLBACK_MIN_CONFIDENCE:
+                return None
+        else:
+            conf = 0.7
+        trig = frame.trigger
+        cameo = self.ont.code_for(plover, frame.entry.cameo if frame.entry else None)
+        mode = cameo.mode or (frame.entry.mode if frame.entry and frame.entry.plover == plover else None)
+        source = self._ref(frame.source, sent, document)
+        target = self._ref(frame.target, sent, document)
+        if source is None and target is None:
+            return None
+        if plover == "CONSULT":
+            mode = self._consult_mode(frame, sent) or mode
+        status = status_of(trig, frame.governor, plover, self.ont)
+        ev = Event(
+            id="", type=plover, trigger=Span.of(document.text, trig.idx, trig.idx + len(trig.text)),
+            sentence=Span.of(document.text, sent.start_char, sent.end_char), status=status,
+            mode=mode, cameo=cameo.code, goldstein=cameo.goldstein, quad_class=cameo.quad_class,
+            source=source, target=target, undirected=frame.undirected,
+            confidence=round(conf * (1.0 if source and source.actor else 0.8), 3),
+        )
+        self._place(ev, frame, sent, document)
+        self._date(ev, sent, document)
+        return ev
+
+    def _threat_behind(self, frame: Frame, ev: Event, sent: SpacySpan, document: Document) -> Optional[Event]:
+        """"would be willing to levy sanctions if Moscow doesn't agree": a coercive act offered
+        under a negative condition is a threat made now; the act itself is only threatened."""
+        if ev.type not in COERCIVE or ev.status != "hypothetical":
+            return None
+        cond = conditional_clause(frame.governor or frame.trigger)
+        if cond is None:
+            return None
+        negative = any(c.dep_ == "neg" for c in cond.children) or any(
+            m.lower_ == "unless" for m in cond.children if m.dep_ == "mark")
+        if not negative:
+            return None
+        ev.status = "threatened"
+        code = self.ont.code_for("THREATEN", "1312" if ev.type == "SANCTION" else None)
+        return Event(id="", type="THREATEN", trigger=ev.trigger, sentence=ev.sentence,
+                     status="asserted", mode=code.mode, cameo=code.code, goldstein=code.goldstein,
+                     quad_class=code.quad_class, source=ev.source, target=ev.target,
+                     date=ev.date, timex=ev.timex, confidence=ev.confidence)
+
+    # -- actors ------------------------------------------------------------------------
+    def _ref(self, tok: Optional[Token], sent: SpacySpan, document: Document) -> Optional[ActorRef]:
+        if tok is None:
+            return None
+        start, end = np_span(tok)
+        found = document.mentions_in(start, end)
+        if not found:
+            sub = sorted(tok.subtree, key=lambda t: t.i)
+            found = document.mentions_in(sub[0].idx, sub[-1].idx + len(sub[-1].text))
+        if found:
+            actor, mention = next(((a, m) for a, m in found if m.start <= tok.idx < m.end), found[0])
+            return document.ref(actor, mention)
+        if tok.lower_ in PRONOUNS:
+            speaker = self._speaker_for(tok, document)
+            if speaker is not None:
+                return speaker
+        if tok.pos_ in ("PRON", "DET") or tok.is_stop:
+            return None
+        return ActorRef(actor=None, name=document.text[start:end], mention=Span.of(document.text, start, end))
+
+    def _speaker_for(self, tok: Token, document: Document) -> Optional[ActorRef]:
+        """"I"/"we" inside a quote, or "he" in "he said that he will …", stand for the speaker."""
+        for q in document.quotes:
+            if q.content.start <= tok.idx < q.content.end and q.speaker is not None:
+                if tok.lower_ in ("i", "we", "me", "us"):
+                    return q.speaker
+        head = tok.head
+        for _ in range(8):
+            if head.lemma_.lower() in self.cues["reporting_verbs"]:
+                subj = subject_of(head)
+                if subj is not None and subj.i != tok.i and subj.lower_ not in PRONOUNS:
+                    return self._ref(subj, tok.sent, document)
+                break
+            if head.head.i == head.i:
+                break
+            head = head.head
+        return None
+
+    def _link_quote(self, ev: Event, document: Document) -> None:
+        for q in document.quotes:
+            if q.content.start <= ev.trigger.start < q.content.end:
+                ev.quote = q.id
+                if ev.id not in q.events:
+                    q.events.append(ev.id)
+                return
+
+    # -- mode, place, date -------------------------------------------------------------
+    def _consult_mode(self, frame: Frame, sent: SpacySpan) -> Optional[str]:
+        words = {t.lower_ for t in sent}
+        near = {t.lower_ for t in frame.trigger.subtree} | {t.lower_ for t in frame.trigger.head.subtree}
+        if near & {"phone", "telephone", "call", "videoconference", "video"}:
+            return "phone"
+        if frame.trigger.lemma_ in ("visit", "host") or "visit" in words:
+            return "visit"
+        if self._place_token(frame) is not None and frame.undirected:
+            return "third-party"
+        return None
+
+    def _place_token(self, frame: Frame) -> Optional[Token]:
+        heads = [frame.trigger] + ([frame.governor] if frame.governor is not None else [])
+        for h in heads:
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ in ("in", "at"):
+                    for p in c.children:
+                        if p.dep_ == "pobj" and p.ent_type_ in ("GPE", "LOC", "FAC"):
+                            return p
+            for c in h.children:  # "the Istanbul meeting"
+                if c.dep_ in ("compound", "nmod") and c.ent_type_ in ("GPE", "LOC"):
+                    return c
+        return None
+
+    def _place(self, ev: Event, frame: Frame, sent: SpacySpan, document: Document) -> None:
+        tok = self._place_token(frame)
+        if tok is None:
+            return
+        ent = next((e for e in sent.ents if e.start <= tok.i < e.end), None)
+        start, end = (ent.start_char, ent.end_char) if ent is not None else (tok.idx, tok.idx + len(tok.text))
+        ev.location = document.text[start:end]
+        ev.location_span = Span.of(document.text, start, end)
+        ev.location_country = _place_country(document, start, end, ev.location)
+
+    def _date(self, ev: Event, sent: SpacySpan, document: Document) -> None:
+        timex = importlib.import_module("eventwire.timex")
+        event_date = getattr(timex, "event_date", None)
+        if event_date is not None:
+            ev.date, ev.timex = event_date(document, ev.sentence, ev.trigger)
+            return
+        dates = [t for t in document.timexes
+                 if t.type == "DATE" and sent.start_char <= t.start < sent.end_char and t.value[:4].isdigit()]
+        if dates:
+            best = min(dates, key=lambda t: abs(t.start - ev.trigger.start))
+            ev.date, ev.timex = best.value[:10] if len(best.value) >= 10 else best.value, best.id
+
+
+def _place_country(document: Document, start: int, end: int, name: str) -> Optional[str]:
+    """The country of a place: an actor mention on the same words, else the actor KB if it
+    knows the name."""
+    for actor, _ in document.mentions_in(start, end):
+        if actor.country:
+            return actor.country
+    try:
+        kb = importlib.import_module("eventwire.actors.kb")
+        lookup = getattr(kb, "place_country", None)
+        return lookup(name) if lookup else None
+    except ImportError:
+        return None
