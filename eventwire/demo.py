@@ -65,9 +65,10 @@ def _marked(row: dict) -> str:
     return " ".join((s[:a] + "[" + s[a:b] + "]" + s[b:]).split())
 
 
-def summarise(store, out: TextIO = sys.stdout) -> None:
+def summarise(store, out: Optional[TextIO] = None) -> None:
     from .positions import format_matrix
 
+    out = out or sys.stdout
     counts = store.counts()
     print("\n" + ", ".join(f"{v} {k}" for k, v in counts.items() if k != "story_events"), file=out)
     events = list(store.iter_events())

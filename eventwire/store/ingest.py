@@ -136,7 +136,8 @@ def ingest(items: Iterable[str], store: Store, published: Optional[str] = None, 
     return report
 
 
-def print_report(report: IngestReport, store: Store, out: TextIO = sys.stdout) -> None:
+def print_report(report: IngestReport, store: Store, out: Optional[TextIO] = None) -> None:
+    out = out or sys.stdout
     print(f"added {report.added} articles ({report.events} events, {report.near_duplicates} near-duplicates), "
           f"skipped {report.skipped} already stored, {len(report.failures)} failed", file=out)
     if report.stories is not None:
