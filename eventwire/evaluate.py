@@ -332,6 +332,8 @@ def score_events(gold: dict, doc: Document, line: Optional[GoldLine] = None) -> 
     def counts(eligible, extra) -> tuple[PRF, list]:
         """Match eligible gold with ``extra(g, p)`` on top of type + sentence; count P/R/F1."""
         gs = [g for g in golds if eligible(g)]
+        if not gs and golds:
+            return PRF(), [], gs, []   # this line gives nothing this scoring can be checked against
         idx = list(range(len(preds)))
         pairs = _greedy(gs, idx, lambda g, pi: quality(g, pi) if base(g, pi) and extra(g, preds[pi]) else None,
                         optional=lambda g: g.optional)
@@ -440,6 +442,25 @@ def norm_timex_value(value) -> Optional[str]:
     return None if value is None else str(value).replace("T00:00:00", "").replace("T00:00", "")
 
 
+def _timex_places(line: GoldLine, g: dict) -> list[Spn]:
+    if g.get("start") is not None and g.get("end") is not None:
+        return [(int(g["start"]), int(g["end"]))]
+    text = g.get("text") or ""
+    lo, hi = 0, len(line.text)
+    if g.get("sentence"):
+        sent = line.sentence({"sentence": g["sentence"]})
+        if sent is None:
+            return []
+        lo, hi = sent
+    places, i = [], line.text.find(text, lo, hi) if text else -1
+    while i >= 0:
+        places.append((i, i + len(text)))
+        i = line.text.find(text, i + 1, hi)
+    if not places:
+        line.missing.append(text)
+    return places
+
+
 @dataclass
 class TimexScores:
     spans: PRF = field(default_factory=PRF)
@@ -452,25 +473,20 @@ class TimexScores:
 
 def score_timexes(gold: dict, doc: Document, line: Optional[GoldLine] = None) -> TimexScores:
     line = line or GoldLine.of(gold, doc.text)
-    golds, spans, seen = gold.get("timexes") or [], [], Counter()
-    for g in golds:
-        if g.get("start") is not None and g.get("end") is not None:
-            spans.append((int(g["start"]), int(g["end"])))
-            continue
-        sent = line.sentence({"sentence": g.get("sentence")}) if g.get("sentence") else None
-        key = (g.get("text"), g.get("sentence"))
-        spans.append(line.phrase(g.get("text"), sent, seen[key]))
-        seen[key] += 1
+    golds = gold.get("timexes") or []
+    # where each gold timex may be: its offsets, else every occurrence of its text in its sentence
+    # (anywhere in the text when no sentence is given)
+    spans = [_timex_places(line, g) for g in golds]
     preds = [t for t in doc.timexes if not line.ignored(t.start)]
 
     def score(gi, pi):
         t = preds[pi]
         ps = (t.start, t.end)
-        if line.in_boilerplate(ps) or not overlaps(ps, spans[gi]):
+        hits = [sp for sp in spans[gi] if overlaps(ps, sp)]
+        if line.in_boilerplate(ps) or not hits:
             return None
-        g = golds[gi]
-        common = min(ps[1], spans[gi][1]) - max(ps[0], spans[gi][0])
-        return (int(norm_timex_value(t.value) == norm_timex_value(g.get("value"))), common)
+        common = max(min(ps[1], sp[1]) - max(ps[0], sp[0]) for sp in hits)
+        return (int(norm_timex_value(t.value) == norm_timex_value(golds[gi].get("value"))), common)
 
     pairs = _greedy(list(range(len(golds))), list(range(len(preds))), score)
     out = TimexScores(PRF(tp=len(pairs), fp=len(preds) - len(pairs), fn=len(golds) - len(pairs)))

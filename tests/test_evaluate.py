@@ -403,3 +403,20 @@ def test_demo_gold_is_consistent_perfect_predictions_score_one():
     assert r["quotes"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "speaker_accuracy": 1.0}
     assert r["timexes"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "value_accuracy": 1.0}
     assert r["claims"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "value_unit_f1": 1.0, "change_accuracy": 1.0}
+
+
+def test_timex_without_sentence_matches_anywhere():
+    text = "They met on Monday. On Monday, too."
+    gold = {"text": text, "timexes": [{"text": "Monday", "value": "2025-05-19"}]}
+    d = Document(text=text, timexes=[Timex("T1", 23, 29, "Monday", "DATE", "2025-05-19")])
+    s = score_timexes(gold, d)
+    assert (s.spans.tp, s.spans.fp, s.spans.fn) == (1, 0, 0)
+
+
+def test_lines_without_codes_or_actor_texts_are_not_scored_for_full_and_span():
+    gold = {"text": TEXT, "exhaustive": False, "events": [
+        {"sentence": S2, "type": "REJECT", "source_text": "Kyiv", "target_text": "Moscow"}]}
+    wrong_type = event("ACCUSE", S2, "rejected", ref("Ukraine", "UKR", "Kyiv"), ref("Russia", "RUS", "Moscow"))
+    s = score_events(gold, doc(wrong_type))
+    assert (s.type.fp, s.span.fp) == (1, 1)
+    assert (s.full.tp, s.full.fp, s.full.fn) == (0, 0, 0)   # PLV-style line: no codes to check
