@@ -193,6 +193,22 @@ def test_event_date_ignores_durations_and_other_sentences(timex_pipe):
     assert event_date(doc, second, _span(text, "attacked")) == ("2025-05-16", "T2")
 
 
+def test_event_date_keeps_the_report_date_to_the_report(timex_pipe):
+    text = "Kremlin spokesman Dmitry Peskov said Saturday that Russia is open to a meeting with Zelensky."
+    doc = timex_pipe.extract(text, published=PUB)
+    sentence = Span(0, len(text), text)
+    assert event_date(doc, sentence, _span(text, "said")) == ("2025-05-17", "T1")
+    assert event_date(doc, sentence, _span(text, "meeting")) == (None, None)
+
+
+def test_event_date_a_year_modifying_a_noun_dates_that_noun(timex_pipe):
+    text = "Russia and Ukraine held talks, the first since the 2022 invasion."
+    doc = timex_pipe.extract(text, published=PUB)
+    sentence = Span(0, len(text), text)
+    assert event_date(doc, sentence, _span(text, "talks")) == (None, None)
+    assert event_date(doc, sentence, _span(text, "invasion")) == ("2022", "T1")
+
+
 def test_event_date_refuses_unanchored_values(timex_pipe):
     text = "Russia attacked on Friday."
     doc = timex_pipe.extract(text)
