@@ -38,6 +38,7 @@ MESSAGES = {
     "E401": "{path}: {reason}",
     "E501": "{url}: {reason}",
     "E601": "{item}: extraction failed ({reason})",
+    "E602": "cannot reach the Dask scheduler {address}: {reason}",
 }
 
 

@@ -14,10 +14,18 @@ adds its results to the Document; it never touches files, databases or the netwo
 """
 from __future__ import annotations
 
+import csv
 import importlib
+import io
+import os
+import re
+import time
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 from typing import Iterable, Iterator, Optional
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -100,38 +108,253 @@ class Article:
     published_source: Optional[str] = None
 
 
+FULL_PARSE_ENV = "EVENTWIRE_FULL_PARSE"
+# spaCy components every chunk goes through on the fast path, and those only the chunks that
+# may hold an event, a quote or a claim get. en_core_web_sm's NER has its own embedding layer,
+# so it runs without tok2vec; the tagger and the parser listen to tok2vec.
+LIGHT_PIPES = ("ner",)
+
+
 class Pipeline:
     """The spaCy model with eventwire's stages, turning articles into Documents.
+
+    ``fast=True`` (the default; ``EVENTWIRE_FULL_PARSE=1`` turns it off) parses only what
+    matters: the text is cut into sentence chunks that cover it exactly; chunks with a cue
+    (an event trigger, a reporting verb, a quotation mark, a number) get the full model, the
+    others only tokenisation and NER; the chunks are joined back into one ``Doc`` whose text is
+    the article's text, so every offset stays valid. ``fast=False`` parses everything.
+
+    ``timings`` holds the seconds spent in each component (spaCy's and eventwire's) so far.
 
     >>> pipe = Pipeline()
     >>> doc = pipe.extract("Russia and Ukraine agreed to swap prisoners.", published="2025-05-17")
     """
 
-    def __init__(self, model: Optional[str] = None, stages: Iterable[str] = STAGE_ORDER):
+    def __init__(self, model: Optional[str] = None, stages: Iterable[str] = STAGE_ORDER,
+                 fast: Optional[bool] = None):
         from .nlp import load_spacy
 
         # A private copy: adding our components must not change the cached shared model.
         base = load_spacy(model)
         self.nlp = _copy_language(base)
-        for name in stages:
+        self.stage_names = list(stages)
+        for name in self.stage_names:
             self.nlp.add_pipe(name)
+        if fast is None:
+            fast = os.environ.get(FULL_PARSE_ENV, "").strip().lower() in ("", "0", "false", "no")
+        self.fast = fast
+        self.spacy_pipes = [n for n in self.nlp.pipe_names if n not in STAGES and n != "eventwire"]
+        self.light_pipes = [n for n in self.spacy_pipes if n in LIGHT_PIPES]
+        self.timings: dict[str, float] = {n: 0.0 for n in self.nlp.pipe_names}
+        self.timings["split"] = 0.0
+        self.chunks = {"full": 0, "light": 0}
+        self._cues = _ParseCues(self.nlp, [self.nlp.get_pipe(n) for n in self.stage_names]) if fast else None
 
     def extract(self, text: str, published: Optional[str] = None, **meta) -> Document:
         return next(self.pipe([Article(text=text, published=published, **meta)]))
 
-    def pipe(self, articles: Iterable[Article], batch_size: int = 16) -> Iterator[Document]:
-        def docs():
-            for art in articles:
-                doc = self.nlp.make_doc(art.text)
-                doc._.eventwire = Document(
-                    text=art.text, id=art.id, title=art.title, url=art.url,
-                    published=art.published,
-                    published_source=art.published_source or ("input" if art.published else None),
-                )
-                yield doc
+    def pipe(self, articles: Iterable[Article], batch_size: int = 8) -> Iterator[Document]:
+        """Documents for ``articles``, in order; ``batch_size`` articles are parsed together."""
+        batch: list[Article] = []
+        for art in articles:
+            batch.append(art)
+            if len(batch) >= batch_size:
+                yield from self._batch(batch)
+                batch = []
+        if batch:
+            yield from self._batch(batch)
 
-        for doc in self.nlp.pipe(docs(), batch_size=batch_size):
+    # -- the work --------------------------------------------------------------------------
+    def _batch(self, articles: list[Article]) -> Iterator[Document]:
+        t = time.perf_counter()
+        plans = [self._plan(a.text) for a in articles]
+        self.timings["split"] += time.perf_counter() - t
+        full = [c for plan in plans for c in plan if c[2]]
+        light = [c for plan in plans for c in plan if not c[2]]
+        self.chunks["full"] += len(full)
+        self.chunks["light"] += len(light)
+        docs: dict[int, Doc] = {}
+        for chunks, pipes in ((full, self.spacy_pipes), (light, self.light_pipes)):
+            if not chunks:
+                continue
+            made = [self.nlp.make_doc(c[1]) for c in chunks]
+            for d, c in zip(self._run(pipes, made), chunks):
+                docs[id(c)] = d
+        for art, plan in zip(articles, plans):
+            doc = self._join(art.text, [(c, docs[id(c)]) for c in plan])
+            doc._.eventwire = Document(
+                text=art.text, id=art.id, title=art.title, url=art.url,
+                published=art.published,
+                published_source=art.published_source or ("input" if art.published else None),
+            )
+            for name in self.stage_names:
+                t = time.perf_counter()
+                doc = self.nlp.get_pipe(name)(doc)
+                self.timings[name] += time.perf_counter() - t
             yield doc._.eventwire
+
+    def _run(self, pipes: list[str], docs: list[Doc]) -> list[Doc]:
+        for name in pipes:
+            proc = self.nlp.get_pipe(name)
+            t = time.perf_counter()
+            if hasattr(proc, "pipe"):
+                docs = list(proc.pipe(docs, batch_size=64))
+            else:
+                docs = [proc(d) for d in docs]
+            self.timings[name] += time.perf_counter() - t
+        return docs
+
+    def _plan(self, text: str) -> list[tuple]:
+        """``(start, chunk text, parse?, sentence starts)`` covering ``text`` exactly, in order."""
+        if not self.fast or not text.strip():
+            return [(0, text, True, None)]
+        sents = split_sentences(text)
+        plan, i = [], 0
+        while i < len(sents):
+            parse = self._cues.wants_parse(text[sents[i][0]:sents[i][1]])
+            j = i + 1
+            while j < len(sents) and self._cues.wants_parse(text[sents[j][0]:sents[j][1]]) == parse:
+                j += 1
+            start, end = sents[i][0], sents[j - 1][1]
+            # Runs of sentences of one kind go together: the parser then sets the sentence
+            # boundaries itself inside a run, as it would on the whole text.
+            starts = None if parse else [s - start for s, _ in sents[i:j]]
+            plan.append((start, text[start:end], parse, starts))
+            i = j
+        return plan
+
+    def _join(self, text: str, parts: list[tuple]) -> Doc:
+        if len(parts) == 1 and parts[0][0][2]:
+            return parts[0][1]
+        for (_, _, parse, starts), d in parts:
+            if not parse:
+                _set_sentence_starts(d, starts)
+        doc = Doc.from_docs([d for _, d in parts], ensure_whitespace=False, exclude=["tensor"])
+        if any(c[2] for c, _ in parts) and not all(c[2] for c, _ in parts):
+            # from_docs takes sentence starts from the parse where there is one and loses them
+            # in the unparsed chunks; put those back.
+            values = doc.to_array([SENT_START]).astype("int64")
+            offset = 0
+            for (_, _, parse, _), d in parts:
+                if not parse:
+                    values[offset:offset + len(d)] = d.to_array([SENT_START]).astype("int64")
+                offset += len(d)
+            doc.from_array([SENT_START], values.astype("uint64"))
+        assert doc.text == text, "fast path changed the text"
+        return doc
+
+
+def _set_sentence_starts(doc: Doc, char_starts: list[int]) -> None:
+    if not len(doc):
+        return
+    wanted = set(char_starts)
+    for tok in doc:
+        tok.is_sent_start = tok.i == 0 or (tok.idx in wanted and not tok.is_space)
+    # A chunk's leading whitespace token would make an empty-looking sentence; keep it attached.
+
+
+# -- the cheap part of the fast path: sentences and cues ---------------------------------------
+_SENT_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(\s+)(?=[\"'\u201c\u2018(\[]?[A-Z0-9])|\n[ \t]*\n\s*")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_FORM = re.compile(r"[A-Za-z]+")
+_QUOTE_CHARS = re.compile("[\"\u201c\u201d\u00ab\u00bb\u201e\u2018\u2039\u203a]|``|''")
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset:
+    return frozenset(_data_lines("pipeline/abbreviations.txt"))
+
+
+def _data_lines(name: str) -> list[str]:
+    path = resources.files("eventwire").joinpath("data", *name.split("/"))
+    if not path.is_file():
+        return []
+    return [ln.strip().lower() for ln in path.read_text("utf-8").splitlines()
+            if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Cheap sentence spans ``[start, end)`` covering ``text`` exactly (each ends with its
+    trailing whitespace). It errs on the side of not splitting: a missed boundary costs a little
+    speed, a wrong one only matters in parsed chunks, where the parser sees a shorter context."""
+    spans, start = [], 0
+    abbrev = _abbreviations()
+    for m in _SENT_END.finditer(text):
+        end = m.end()
+        if m.group(1) is not None:  # after a full stop: not after "Mr." or an initial
+            w = _WORD_BEFORE.search(text, max(0, m.start() - 20), m.start() + 1)
+            if w and (len(w.group(1)) == 1 or w.group(1).lower() in abbrev):
+                continue
+        if end > start and text[start:end].strip():
+            spans.append((start, end))
+            start = end
+    if start < len(text):
+        if spans and not text[start:].strip():
+            spans[-1] = (spans[-1][0], len(text))
+        else:
+            spans.append((start, len(text)))
+    return spans
+
+
+class _ParseCues:
+    """Decides from the words of a sentence alone whether a stage may need its parse."""
+
+    def __init__(self, nlp: Language, stages: list):
+        lemmas = set(_data_lines("pipeline/parse_cues.txt"))
+        for name in ("quotes/reporting_verbs.txt", "quotes/complement_verbs.txt"):
+            lemmas.update(_data_lines(name))
+        lemmas.update(_trigger_lemmas())
+        for comp in stages:
+            impl = getattr(comp, "impl", comp)
+            # A stage may say which lemmas it needs parsed (``parse_lemmas()``); the event coder's
+            # trained model also knows trigger lemmas beyond the lexicon ("lemma/POS" keys).
+            if hasattr(impl, "parse_lemmas"):
+                lemmas.update(w.lower() for w in impl.parse_lemmas())
+            learned = getattr(getattr(impl, "model", None), "trigger_lemmas", None)
+            if isinstance(learned, dict):
+                lemmas.update(k.split("/")[0].lower() for k in learned)
+        self.lemmas = frozenset(w for lemma in lemmas for w in lemma.split())
+        lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+        lookups = getattr(lemmatizer, "lookups", None)
+        self.rules, self.exc = [], []
+        if lookups is not None and lookups.has_table("lemma_rules"):
+            rules, exc = lookups.get_table("lemma_rules"), lookups.get_table("lemma_exc")
+            for pos in ("verb", "noun", "adj"):
+                self.rules.extend(tuple(r) for r in rules.get(pos, []))
+                self.exc.append(exc.get(pos, {}))
+        self._form_cache: dict[str, bool] = {}
+
+    def _is_cue(self, form: str) -> bool:
+        hit = self._form_cache.get(form)
+        if hit is None:
+            cands = {form}
+            for old, new in self.rules:
+                if old and form.endswith(old):
+                    base = form[: len(form) - len(old)] + new
+                    cands.add(base)
+                    if len(base) > 2 and base[-1] == base[-2]:
+                        cands.add(base[:-1])  # planned → plann → plan
+            for table in self.exc:
+                cands.update(table.get(form, ()))
+            hit = bool(cands & self.lemmas)
+            if len(self._form_cache) < 200_000:
+                self._form_cache[form] = hit
+        return hit
+
+    def wants_parse(self, sentence: str) -> bool:
+        if _DIGIT.search(sentence) or _QUOTE_CHARS.search(sentence):
+            return True
+        return any(self._is_cue(w.lower()) for w in _FORM.findall(sentence))
+
+
+@lru_cache(maxsize=1)
+def _trigger_lemmas() -> frozenset:
+    path = resources.files("eventwire").joinpath("data", "events", "triggers.csv")
+    if not path.is_file():
+        return frozenset()
+    rows = csv.DictReader(io.StringIO(path.read_text("utf-8")))
+    return frozenset((r.get("lemma") or "").strip().lower() for r in rows if r.get("lemma"))
 
 
 def _copy_language(nlp: Language) -> Language:
