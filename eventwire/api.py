@@ -17,6 +17,16 @@ Security, by default closed:
 - every response carries a Content-Security-Policy that forbids inline script on the dashboard, a
   second line of defence behind the dashboard's rule of writing article text only as text.
 
+Error bodies are ``{"error": CODE, "detail": "CODE one line"}``. The API's own codes (E7xx, next
+to the catalogue in errors.py, whose codes pass through unchanged: E1xx for a bad ingest item,
+E501 for a URL, E3xx as 503 without the database's message):
+
+    E701 400 bad Content-Length          E706 401 missing or wrong bearer token
+    E702 413 request body over the limit E707 404 no such article
+    E703 400 NUL byte in a parameter     E708 404 no such story
+    E704 422 invalid parameter or body   E709     serve without the server extra installed
+    E705 403 write endpoints disabled    E999 500 unexpected (details only in the server log)
+
 The store is touched from one thread only (SQLite connections belong to the thread that opened
 them), so reads queue there; the NLP of ``/api/ingest`` runs on a thread of its own so that reads
 go on while an article is being extracted.
@@ -39,6 +49,7 @@ from typing import Any, Callable, Iterable, Optional
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.security import HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -389,7 +400,11 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
         return JSONResponse({"error": "E999", "detail": "E999 internal error"}, status_code=500)
 
     # -- auth ---------------------------------------------------------------------------------
-    def require_token(request: Request) -> None:
+    # Declared so that OpenAPI (and the Authorize button of /docs) knows the scheme; the header is
+    # checked below, in constant time, whatever this parser made of it.
+    bearer_scheme = HTTPBearer(auto_error=False, description="the token given to `eventwire serve --token`")
+
+    def require_token(request: Request, _declared=Depends(bearer_scheme)) -> None:
         if not settings.token:
             raise HTTPException(403, "E705 write endpoints are disabled: start the server with "
                                      "--token or EVENTWIRE_API_TOKEN")

@@ -240,3 +240,12 @@ def test_article_payloads_do_not_execute(server, page):
     assert page.locator("a[href^='javascript:' i]").count() == 0
     assert page.locator("#article-url").get_attribute("href") is None
     assert "<img" in page.locator("#article-title").inner_text()
+
+
+def test_api_docs_render_offline(server, page):
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{server['base']}/docs")
+    page.locator(".opblock").first.wait_for(timeout=15000)
+    assert page.locator(".opblock").count() >= 10
+    assert all(u.startswith(server["base"]) for u in requested), [u for u in requested if not u.startswith(server["base"])]
