@@ -109,20 +109,27 @@ def _easter(year: int) -> dt.date:
     return dt.date(year, month, day)
 
 
-def _pick_year(dct: dt.date, direction: int, candidates: Callable[[int], Optional[dt.date]]) -> Optional[dt.date]:
+def _pick_year(dct: dt.date, direction: int, candidates: Callable[[int], Optional[dt.date]],
+               strict: bool = False) -> Optional[dt.date]:
     """The date among last/this/next year's ``candidates`` that fits ``direction``.
 
-    direction -1: latest on or before the publication date; +1: earliest on or after it;
-    0: the closest one (news mostly speaks of the recent past or near future).
+    direction -1: the latest on or before the publication date, +1: the earliest on or after it,
+    0: the closest. Unless ``strict``, tense only leans: a past clause keeps the past date unless
+    the future one is less than half as far ("declared a dividend payable Dec. 7", written in
+    October), and the other way round, since the tense read from the clause is often the
+    reporting verb's rather than the date's own.
     """
     options = [d for d in (candidates(dct.year + k) for k in (-1, 0, 1)) if d is not None]
+    past = max((d for d in options if d <= dct), default=None)
+    fut = min((d for d in options if d >= dct), default=None)
+    if past is None or fut is None:
+        return past or fut
+    back, ahead = (dct - past).days, (fut - dct).days
     if direction < 0:
-        past = [d for d in options if d <= dct]
-        return max(past) if past else None
+        return past if strict or back <= 2 * ahead else fut
     if direction > 0:
-        fut = [d for d in options if d >= dct]
-        return min(fut) if fut else None
-    return min(options, key=lambda d: abs((d - dct).days)) if options else None
+        return fut if strict or ahead <= 2 * back else past
+    return past if back <= ahead else fut
 
 
 def _safe_date(y: int, m: int, d: int) -> Optional[dt.date]:
@@ -181,6 +188,7 @@ class _Grammar:
             (c(rf"(?:{WD.replace('wd>', 'wd0>')},?\s+)?(?:the\s+)?{DAY}(?:\s+of)?\s+{MON}(?:,?\s+{YEAR})?"), "day_month"),
             (c(rf"(?:(?:{VAGUE})|(?:{REL})\s+)?{MON},?\s+(?:of\s+)?{YEAR}"), "month_year"),
             (c(rf"(?:(?:{VAGUE})|(?P<relm>last|this|next)\s+)?{MON}"), "month"),
+            (c(rf"(?:(?:{VAGUE}))?{MON},?\s+(?P<ry>this|last|next)\s+year"), "month_rel_year"),
             (c(r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)"), "iso"),
             (c(r"(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]|0?[1-9])/(?P<y>\d{4}|\d\d)"), "numeric"),
             (c(rf"(?:(?:{VAGUE})|(?P<fiscal>fiscal(?:\s+year)?)\s+|the\s+(?:year\s+)?|(?P<post>post|pre)-)?{YEAR}"), "year"),
@@ -514,7 +522,7 @@ class _Context:
             y = dct.year
         else:
             first = dt.date(dct.year, dct.month, 1)
-            d = _pick_year(first, self.direction(start, end), lambda yy: dt.date(yy, month, 1))
+            d = _pick_year(first, self.direction(start, end), lambda yy: dt.date(yy, month, 1), strict=True)
             y = d.year if d else dct.year
         return f"{y}-{month:02d}", True
 
@@ -547,7 +555,7 @@ class _Context:
                 if d and d.isoweekday() == wd0:
                     return "DATE", d.isoformat(), True
         if relmd in ("last", "next") and year is None and self.dct is not None:
-            d = _pick_year(self.dct, -1 if relmd == "last" else 1, lambda y: _safe_date(y, month, day))
+            d = _pick_year(self.dct, -1 if relmd == "last" else 1, lambda y: _safe_date(y, month, day), strict=True)
             return ("DATE", d.isoformat(), True) if d else None
         res = self.month_day_value(month, day, year, m.start(), m.end())
         return ("DATE",) + res if res else None
@@ -584,6 +592,14 @@ class _Context:
         if toks and toks[0].ent_type_ in ("PERSON", "ORG") and toks[0].ent_iob_ != "B":
             return None
         return ("DATE",) + self.month_value(month, m.start(), m.end(), (m["relm"] or "").lower() or None)
+
+    def h_month_rel_year(self, m: re.Match):
+        month = self._month_of(m)
+        if month is None or not self._is_name_word(m.start("mon"), m.end("mon")):
+            return None
+        if self.dct is None:
+            return "DATE", f"XXXX-{month:02d}", False
+        return "DATE", f"{self.dct.year + self.g.rel_mods[m['ry'].lower()]}-{month:02d}", True
 
     def h_iso(self, m: re.Match):
         d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
