@@ -131,7 +131,8 @@ def run_query(args) -> int:
         return 0
     table = [(r["day"] or "-", r["type"], r["status"], _name(r, "source"), _name(r, "target"),
               _clip(r["trigger_text"], 24), _clip(r["sentence_text"], 70), r["article_id"]) for r in rows]
-    print_table(("day", "type", "status", "source", "target", "trigger", "evidence", "article"), table)
+    print_table(("day", "type", "status", "source", "target", "trigger", "evidence", "article"), table,
+                out=sys.stdout)
     print(f"{len(rows)} of {total} events", file=sys.stderr)
     return 0
 

@@ -451,7 +451,7 @@ def _actor_row(article_id: str, a) -> dict:
 def _event_row(article_id: str, seq: int, e, doc: Document) -> dict:
     s_name, s_actor, s_country, s_sector, s_start, s_end = _ref(e.source)
     t_name, t_actor, t_country, t_sector, t_start, t_end = _ref(e.target)
-    day = (e.date or doc.published or "")[:10] or None
+    day = event_day(e.date, doc.published)
     return {
         "id": f"{article_id}:{e.id}", "article_id": article_id, "event_id": e.id, "seq": seq,
         "type": e.type, "status": e.status, "mode": e.mode, "cameo": e.cameo,
@@ -467,6 +467,14 @@ def _event_row(article_id: str, seq: int, e, doc: Document) -> dict:
         "sentence_text": e.sentence.text, "quote_id": e.quote, "timex_id": e.timex,
         "confidence": e.confidence,
     }
+
+
+def event_day(date: Optional[str], published: Optional[str]) -> Optional[str]:
+    """The day an event is placed on: its own date when the text fixes the day, else the day it
+    was published ("in 2022" or "last month" place nothing on a day)."""
+    if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date[:10]):
+        return date[:10]
+    return (published or "")[:10] or None
 
 
 def _quote_row(article_id: str, q) -> dict:

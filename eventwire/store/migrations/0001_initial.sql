@@ -77,7 +77,7 @@ CREATE TABLE events (
     undirected INTEGER NOT NULL,
     date TEXT,                           -- the event's own date, when the text fixes it
     published TEXT,                      -- the article's publication date
-    day TEXT,                            -- date, else published; the first 10 characters (YYYY-MM-DD)
+    day TEXT,                            -- YYYY-MM-DD: date when it is a whole day, else published
     location TEXT,
     location_country TEXT,
     trigger_start INTEGER NOT NULL,
