@@ -77,6 +77,16 @@ def test_dates_months_years(timex_pipe):
         "Monday, Oct. 26": "1998-10-26"}
 
 
+def test_tense_leans_but_a_much_nearer_date_wins(timex_pipe):
+    # written in October: "payable Dec. 7" is this December even though the clause is past
+    v = values(timex_pipe, "The board declared a dividend payable Dec. 7 to holders of record Nov. 22.",
+               published="2024-10-27")
+    assert v == {"Dec. 7": "2024-12-07", "Nov. 22": "2024-11-22"}
+    v = values(timex_pipe, "The process began in February this year and ended in June last year.",
+               published="2024-10-27")
+    assert v == {"February this year": "2024-02", "June last year": "2023-06"}
+
+
 def test_range_is_one_expression_dated_by_its_start(timex_pipe):
     assert tx(timex_pipe, "The talks were held March 23-25 in Riyadh.") == [("March 23-25", "DATE", "2025-03-23")]
 
