@@ -420,3 +420,19 @@ def test_lines_without_codes_or_actor_texts_are_not_scored_for_full_and_span():
     s = score_events(gold, doc(wrong_type))
     assert (s.type.fp, s.span.fp) == (1, 1)
     assert (s.full.tp, s.full.fp, s.full.fn) == (0, 0, 0)   # PLV-style line: no codes to check
+
+
+def test_loose_actor_phrases_and_placeholders():
+    text = "U.S. and Russian  negotiators met in Geneva."
+    line = GoldLine.of({"text": text}, text)
+    span = line.phrase("U.S. ... negotiators", None)
+    assert text[span[0]:span[1]] == "U.S. and Russian  negotiators"
+    span = line.phrase("Russian negotiators", None)
+    assert text[span[0]:span[1]] == "Russian  negotiators"
+    assert line.phrase("a recipient", None) is None and line.missing == ["a recipient"]
+    # a side given only as a placeholder is not checked for the span score
+    gold = {"text": text, "events": [{"sentence": text, "type": "CONSULT", "source_text": "U.S. ... negotiators",
+                                      "target_text": "a recipient"}]}
+    pred = Event("E1", "CONSULT", sp(text, "met"), sp(text, text), source=ActorRef(None, "US", "USA",
+                 mention=sp(text, "U.S.")))
+    assert score_events(gold, Document(text=text, events=[pred])).span.tp == 1
