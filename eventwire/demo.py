@@ -80,8 +80,8 @@ def summarise(store, out: Optional[TextIO] = None) -> None:
         print(f"  {t:<10} {n:4d}  {_bar(n, most)}", file=out)
 
     print("\nTop actor pairs (source → target)", file=out)
-    pairs = Counter((e["source_name"], e["target_name"]) for e in events if e["source_name"] and e["target_name"]
-                    and e["source_name"] != e["target_name"])
+    pairs = Counter((e["source_name"], e["target_name"]) for e in events if e["source_country"]
+                    and e["target_country"] and e["source_name"] != e["target_name"])
     for (s, t), n in pairs.most_common(8):
         types = Counter(e["type"] for e in events if (e["source_name"], e["target_name"]) == (s, t))
         print(f"  {n:3d}  {s} → {t}  ({', '.join(f'{k} {v}' for k, v in types.most_common(3))})", file=out)
@@ -93,7 +93,9 @@ def summarise(store, out: Optional[TextIO] = None) -> None:
         print(f"  {q['speaker_name']}: “{text[:110]}{'…' if len(text) > 110 else ''}”", file=out)
 
     print("\nEvents with their evidence", file=out)
-    strong = sorted((e for e in events if e["source_name"] and e["target_name"] and e["status"] == "asserted"),
+    # Events between two identified actors (with a country) read best as examples.
+    strong = sorted((e for e in events if e["source_country"] and e["target_country"]
+                     and e["source_name"] != e["target_name"] and e["status"] == "asserted"),
                     key=lambda e: (-(e["confidence"] or 0), e["day"] or "", e["id"]))
     shown_types = set()
     for e in strong:
