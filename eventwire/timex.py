@@ -283,7 +283,11 @@ class TimexTagger:
 
     def annotate(self, doc, document: Document) -> None:
         dct = _parse_published(document.published)
-        if dct is None:
+        if dct is None and document.published:
+            document.warnings.append(
+                f"timex: publication date {document.published!r} is not an ISO date; "
+                "dates relative to it are left unresolved (anchored=false)")
+        elif dct is None:
             found = dateline_date(document.text)
             if found:
                 document.published = found
@@ -477,9 +481,6 @@ class _Context:
         return weak
 
     # ---- resolution helpers
-    def _rel(self, value: str, anchored: bool = True):
-        return value, anchored
-
     def weekday_value(self, wd: int, start: int, end: int, rel: Optional[str]) -> tuple[str, bool]:
         if self.dct is None:
             return f"XXXX-WXX-{wd}", False
@@ -739,8 +740,6 @@ class _Context:
 
     def h_rel_day(self, m: re.Match):
         key = re.sub(r"\s+", " ", m["rday"].lower())
-        if key == "today" and self.text[m.end():m.end() + 2] == "'s" and self.text[m.end():m.end() + 8].lower().startswith("'s youth"):
-            pass
         if self.dct is None:
             return ("DATE", "PRESENT_REF", False) if self.g.rel_days[key] == 0 else ("DATE", "XXXX-XX-XX", False)
         d = self.dct + dt.timedelta(days=self.g.rel_days[key])
@@ -941,7 +940,7 @@ class _Context:
                 return None     # counted or determined ("the days of", "several years of"): another rule's
             word = bare.lower()
             unit = {"years": "Y", "months": "M", "weeks": "W", "days": "D", "decades": "Y", "hours": "TH"}[word]
-            return "DURATION", f"PTXH" if unit == "TH" else f"PX{unit}", True
+            return "DURATION", "PTXH" if unit == "TH" else f"PX{unit}", True
         word = m["bunit"].lower()
         if word in self.g.no_bare_plural:
             return None

@@ -165,6 +165,13 @@ def test_no_date_keeps_values_relative_and_warns(timex_pipe):
     assert got == [("May 17", "XXXX-05-17", False), ("Monday", "XXXX-WXX-1", False), ("2024", "2024", True)]
 
 
+def test_unreadable_publication_date_is_kept_and_reported(timex_pipe):
+    doc = timex_pipe.extract("May 17, 2025 — Talks resumed on Monday.", published="last Tuesday")
+    assert doc.published == "last Tuesday"
+    assert any("not an ISO date" in w for w in doc.warnings)
+    assert [(t.value, t.anchored) for t in doc.timexes] == [("2025-05-17", True), ("XXXX-WXX-1", False)]
+
+
 def test_dateline_date_needs_a_year():
     assert dateline_date("May 17, 2025 — Russia and Ukraine ...") == "2025-05-17"
     assert dateline_date("LONDON, 3 March 2024 (AFP) - ...") == "2024-03-03"
