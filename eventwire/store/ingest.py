@@ -54,6 +54,11 @@ def _extract(articles: Iterable[Article], workers: int, dask: Optional[str], pip
     if pipeline is not None:
         yield from _one_by_one(articles, pipeline)
         return
+    it = iter(articles)
+    first = next(it, None)
+    if first is None:
+        return  # nothing new: no model to load, no workers to start
+    articles = _chain(first, it)
     try:
         scale = importlib.import_module("eventwire.scale")
     except ModuleNotFoundError as exc:
@@ -63,13 +68,9 @@ def _extract(articles: Iterable[Article], workers: int, dask: Optional[str], pip
     if scale is not None and hasattr(scale, "process"):
         yield from scale.process(articles, workers=workers, dask=dask)
         return
-    it = iter(articles)
-    first = next(it, None)
-    if first is None:
-        return
     from ..pipeline import Pipeline
 
-    yield from _one_by_one(_chain(first, it), Pipeline())
+    yield from _one_by_one(articles, Pipeline())
 
 
 def _one_by_one(articles: Iterable[Article], pipe) -> Iterator[Union[Document, Failure]]:
