@@ -62,6 +62,18 @@ class PostgresStore(SQLStore):
         finally:
             self._in_tx = False
 
+    def add_document(self, doc, source=None):
+        # Two writers (say the API and an ingest run) can both find an article missing and both
+        # insert it; under READ COMMITTED the second insert fails on the unique keys. That article
+        # is then simply already stored.
+        try:
+            return super().add_document(doc, source)
+        except self._psycopg.errors.UniqueViolation:
+            from .base import AddResult
+            from .neardup import content_hash
+
+            return AddResult(self._existing(doc.url, content_hash(doc.text)), False)
+
     def _fts_filter(self, q: str):
         terms = fts_terms(q)
         if not terms:
