@@ -274,6 +274,9 @@ def iter_url(url: str, published: Optional[str] = None, fetcher: Optional[Fetche
     skipped entry is yielded as its URL string so the caller can count it.
     """
     fetcher = fetcher or default_fetcher()
+    if skip is not None and skip(url):  # a page already stored is not fetched again
+        yield url
+        return
     try:
         resp = fetcher.get(url)
         if not looks_like_feed(resp.body, resp.content_type):
