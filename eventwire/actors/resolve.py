@@ -49,6 +49,9 @@ PERSON_PAIR_NOUNS = {"leaders", "men", "presidents"}
 FORMER = {"former", "ex", "retired", "disgraced", "ousted", "deposed", "late"}
 SKIP_PERSONS = {"god", "allah", "jesus"}
 MAX_SPAN_TOKENS = 14
+DETERMINERS = {"the", "a", "an"}
+# sectors of actors that belong to a state, so that the state around them places them
+PLACED_SECTORS = {"GOV", "MIL", "COP", "LEG", "JUD", "SPY", "OPP", "PTY", "ELI"}
 
 
 @dataclass
@@ -94,10 +97,17 @@ class _Run:
     # -- driver ----------------------------------------------------------------------------
     def run(self) -> None:
         doc = self.doc
+        # The pipeline's fast path leaves sentences without an event or quote cue unparsed
+        # (tokens and entities only): there, words stand in for tags and a linear rule for the
+        # dependency tree.
+        self._parsed = [bool(t.dep_) for t in doc]
         self._low = [t.lower_ for t in doc]
-        self._lem = [t.lemma_.lower() for t in doc]
-        self._noun = [t.pos_ in NOUNISH for t in doc]
+        self._lem = [(t.lemma_ or _crude_lemma(t.lower_)).lower() for t in doc]
+        self._noun = [t.pos_ in NOUNISH if self._parsed[t.i] else t.is_alpha for t in doc]
+        self._propn = [t.pos_ == "PROPN" if self._parsed[t.i] else (t.is_alpha and t.text[:1].isupper())
+                       for t in doc]
         self._punct = [t.is_punct for t in doc]
+        self._linear: dict = {}
         self._gazetteer()
         for ent in self.doc.ents:
             for t in ent:
@@ -175,14 +185,18 @@ class _Run:
         for ent in doc.ents:
             if ent.label_ in ("PERSON", "ORG", "NORP"):
                 anchors.add(ent.root.i)
+        agent_toks = set()
         for ag in self._agents(list(doc), exclude=set(self.tok_hit)):
             anchors.add(ag[3])
+            agent_toks.update(range(ag[2], ag[3] + 1))
         for t in doc:
-            if t.lower_ in MALE | FEMALE | PLURAL and t.pos_ == "PRON":
+            if t.lower_ in MALE | FEMALE | PLURAL and (t.pos_ == "PRON" or not self._parsed[t.i]):
                 anchors.add(t.i)
             elif t.lower_ in ("sides", "countries", "nations", "leaders", "men", "presidents",
                               "governments", "parties", "delegations"):
                 anchors.add(t.i)
+        anchors = {i for i in anchors if self._parsed[i]}
+        anchors |= self._linear_phrases(agent_toks)
         heads = sorted({_phrase_head(doc[i]).i for i in anchors})
         # An of/for complement or apposition of another head belongs to that head's phrase.
         inner = set()
@@ -193,7 +207,45 @@ class _Run:
                 inner.add(i)
         return [doc[i] for i in heads if i not in inner]
 
+    def _linear_phrases(self, agent_toks: set) -> set:
+        """Phrases in unparsed sentences: runs of words that name or describe an actor (a
+        determiner, names from the knowledge base, PERSON/ORG/NORP entities, agent words, a
+        possessive 's between them); the last word is the head."""
+        doc = self.doc
+        ent_toks = {i for e in doc.ents if e.label_ in ("PERSON", "ORG", "NORP") for i in range(e.start, e.end)}
+        phrasal = set(self.tok_hit) | ent_toks | agent_toks
+        heads = set()
+        run: list = []
+
+        def close():
+            while run and (doc[run[-1]].lower_ in DETERMINERS or doc[run[-1]].text in ("'s", "’s")):
+                run.pop()
+            while run and doc[run[0]].text in ("'s", "’s"):
+                run.pop(0)
+            if run:
+                self._linear[run[-1]] = [doc[k] for k in run]
+                heads.add(run[-1])
+            run.clear()
+
+        for t in doc:
+            if self._parsed[t.i]:
+                close()
+                continue
+            if t.i in phrasal or (not run and t.lower_ in DETERMINERS) or \
+                    (run and t.text in ("'s", "’s") and t.i + 1 in phrasal):
+                if run and t.lower_ in DETERMINERS:
+                    close()
+                run.append(t.i)
+            else:
+                close()
+            if t.lower_ in MALE | FEMALE | PLURAL:
+                close()
+        close()
+        return heads
+
     def _phrase(self, h) -> Phrase:
+        if h.i in self._linear:
+            return Phrase(head=h, tokens=self._linear[h.i])
         p = Phrase(head=h)
         toks = set(_left_part(h))
         for c in h.rights:
@@ -207,11 +259,10 @@ class _Run:
                         toks.update(cc.subtree)
             elif c.dep_ == "prep" and c.lower_ in COMPLEMENT_PREPS:
                 sub = list(c.subtree)
-                if len(sub) <= 12 and not any(x.dep_ in ("relcl", "acl") for x in sub):
+                # a noun phrase complement only ("for Ukraine's Ministry"), not a clause
+                # ("an appeal for deploying troops along its borders")
+                if len(sub) <= 12 and not any(x.dep_ in ("relcl", "acl") or x.pos_ in ("VERB", "AUX") for x in sub):
                     toks.update(sub)
-                    for x in sub:
-                        if x.dep_ == "appos" and x.head.i in {s.i for s in sub}:
-                            pass
             elif c.dep_ == "prep" and c.lower_ in CONTEXT_PREPS:
                 p.context.extend(x for x in c.subtree if len(list(c.subtree)) <= 6)
             elif c.dep_ in ("compound", "flat") or (c.dep_ == "nummod" and False):
@@ -234,7 +285,7 @@ class _Run:
         return t.ent_type_ == "PERSON"
 
     def _is_agent(self, t) -> bool:
-        return t.pos_ in NOUNISH and (t.lemma_.lower() in self.kb.agents or t.lower_ in self.kb.agents)
+        return self._noun[t.i] and (self._lem[t.i] in self.kb.agents or t.lower_ in self.kb.agents)
 
     def _appos_fits(self, h, c) -> bool:
         """An apposition is part of the phrase when it names the person a title describes ("a
@@ -250,7 +301,7 @@ class _Run:
         hits = _unique([self.tok_hit[i] for i in sorted(idx) if i in self.tok_hit])
         ctx_hits = _unique([self.tok_hit[t.i] for t in p.context if t.i in self.tok_hit])
         low = h.lower_
-        if h.pos_ == "PRON":
+        if h.pos_ == "PRON" or (not self._parsed[h.i] and low in MALE | FEMALE | PLURAL):
             return  # pronouns after every named mention exists
         # "the two sides", "both countries"
         span_text = doc[toks[0].i:toks[-1].i + 1].text if toks else h.text
@@ -297,9 +348,9 @@ class _Run:
         # a name right after a title that the NER missed or took for a place or an organisation
         # ("lawmaker Oleksiy Goncharenko")
         ent = self.ent_of.get(h.i)
-        if head_hit is None and h.pos_ == "PROPN" and (ent is None or ent.label_ in ("ORG", "GPE", "NORP")):
+        if head_hit is None and self._propn[h.i] and (ent is None or ent.label_ in ("ORG", "GPE", "NORP")):
             first = h.i
-            while first - 1 >= toks[0].i and self.doc[first - 1].pos_ == "PROPN" and first - 1 not in self.tok_hit:
+            while first - 1 >= toks[0].i and self._propn[first - 1] and first - 1 not in self.tok_hit:
                 first -= 1
             if any(a[1] and a[3] == first - 1 for a in agents):
                 name = self.doc[first:h.i + 1]
@@ -321,7 +372,8 @@ class _Run:
 
         head_agent = next((a for a in agents if a[2] <= h.i <= a[3]), None)
         # a title with no name: "the president", "the Kremlin leader"
-        if head_agent is not None and head_agent[1] and h.tag_ in ("NN", "NNP") and head_agent[0] == "GOV":
+        singular = h.tag_ in ("NN", "NNP") if self._parsed[h.i] else not h.lower_.endswith("s")
+        if head_agent is not None and head_agent[1] and singular and head_agent[0] == "GOV":
             person = self._title_holder(head_agent[4], country)
             if person is not None:
                 self._mention(person, start, end, "title", toks)
@@ -329,9 +381,10 @@ class _Run:
 
         # a description: an agent word at the head, or in a phrase about something else
         # ("army accountant", "Minsk police station")
-        if head_agent is not None or (agents and (h.i not in self.tok_hit or self.tok_hit[h.i].how == "place")
-                                       and (h.pos_ in NOUNISH or h.pos_ == "ADJ")):
-            ag = head_agent or agents[-1]
+        left_agents = [a for a in agents if a[3] < h.i]
+        if head_agent is not None or (left_agents and (h.i not in self.tok_hit or self.tok_hit[h.i].how == "place")
+                                       and (self._noun[h.i] or h.pos_ == "ADJ")):
+            ag = head_agent or left_agents[-1]
             sector = ag[0]
             # a named group or institution in the phrase decides the sector of its members
             # ("Hamas fighters" REB, "FSB officers" SPY, "president of the Riigikogu" LEG)
@@ -372,13 +425,16 @@ class _Run:
                 continue
             e = x.entry
             tok = _root(doc[x.start:x.end])
-            if tok.i == h.i and self._locative(h):
-                continue
+            # a state or capital used as a place ("the war in Ukraine", "a bomb in Baghdad") is
+            # still the state: event coders code it as the target's country, never as a government
+            as_place = tok.i == h.i and self._locative(h)
             s, e_ = doc[x.start].idx, doc[x.end - 1].idx + len(doc[x.end - 1])
             if x.start > 0 and doc[x.start - 1].lower_ == "the" and x.how != "adjective":
                 s = doc[x.start - 1].idx
-            if e.kind == "state" and e.sector is None and x.how == "metonym":
+            if e.kind == "state" and e.sector is None and x.how == "metonym" and not as_place:
                 actor = self._government(e)
+            elif e.kind == "state" and e.sector is None:
+                actor = self._get(e.id, lambda e=e: Actor("", e.name, e.kind, e.country, e.sector, None, e.id))
             else:
                 actor = self._get(e.id, lambda e=e: Actor("", e.name, e.kind, e.country, e.sector, None, e.id))
             self._mention(actor, s, e_, x.how, [doc[k] for k in range(x.start, x.end)])
@@ -438,7 +494,7 @@ class _Run:
         return _best(agents)
 
     def _is_person(self, ent) -> bool:
-        if ent.text.lower() in SKIP_PERSONS or ent.root.pos_ != "PROPN":
+        if ent.text.lower() in SKIP_PERSONS or not self._propn[ent.root.i]:
             return False  # "antiwar protesters" tagged PERSON is a description, not a name
         is_place, _ = self.kb.place(ent.text)
         if is_place:
@@ -516,7 +572,7 @@ class _Run:
                                        state.id))
 
     def _description(self, country, sector, h, name, kind="group") -> Actor:
-        key = ("desc", country, sector, h.lemma_.lower())
+        key = ("desc", country, sector, self._lem[h.i])
         return self._get(key, lambda: Actor("", name, kind, country, sector, None, None))
 
     def _title_holder(self, title: str, country: Optional[str]) -> Optional[Actor]:
@@ -561,7 +617,7 @@ class _Run:
         named.sort(key=lambda x: x[0])
         for t in doc:
             low = t.lower_
-            if t.pos_ != "PRON" or low not in MALE | FEMALE | PLURAL:
+            if low not in MALE | FEMALE | PLURAL or (self._parsed[t.i] and t.pos_ != "PRON"):
                 continue
             if any(m.start <= t.idx < m.end for a in self.actors.values() for m in a.mentions):
                 continue
@@ -604,7 +660,7 @@ class _Run:
                 surnames.setdefault(a.name.split()[-1], a)
         for t in doc:
             a = surnames.get(t.text)
-            if a is not None and t.pos_ == "PROPN" and t.i not in self.used \
+            if a is not None and self._propn[t.i] and t.i not in self.used \
                     and not any(m.start <= t.idx < m.end for m in a.mentions):
                 first = min(m.start for m in a.mentions)
                 if t.idx > first:
@@ -657,7 +713,38 @@ class _Run:
     def _same_quote(self, a: int, b: int) -> bool:
         return any(s <= a < e and s <= b < e for s, e in self.quotes)
 
+    def _place_by_context(self) -> None:
+        """An official, force or titled person found only in the text and with no country in its
+        own phrase ("President Levy Mwanawasa", "the police") takes the country of the nearest
+        state named in the same sentence, else the state the article is mostly about."""
+        doc = self.doc
+        states = [(m.start, a.country) for a in self.actors.values()
+                  if a.country and (a.kind == "state" or (a.kb_id or "").startswith("state:")) for m in a.mentions
+                  if m.how != "pronoun"]
+        if not states:
+            return
+        counts: dict = {}
+        for _, c in states:
+            counts[c] = counts.get(c, 0) + 1
+        top = max(counts, key=counts.get)
+        dominant = top if counts[top] >= 2 and counts[top] >= 0.5 * len(states) else None
+        for a in self.actors.values():
+            if a.country is not None or a.kb_id is not None or not a.mentions:
+                continue
+            if a.sector not in PLACED_SECTORS and not (a.kind == "person" and a.role):
+                continue
+            m = a.mentions[0]
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            sent = span.sent if span is not None else None
+            near = [(abs(st - m.start), c) for st, c in states
+                    if sent is not None and sent.start_char <= st < sent.end_char]
+            if near:
+                a.country = min(near)[1]
+            elif dominant:
+                a.country = dominant
+
     def _finish(self) -> None:
+        self._place_by_context()
         actors = [a for a in self.actors.values() if a.mentions]
         for a in actors:
             a.mentions.sort(key=lambda m: (m.start, m.end))
@@ -766,8 +853,17 @@ def _strip_det(s: str) -> str:
     return s
 
 
+def _crude_lemma(word: str) -> str:
+    """A noun's singular when spaCy gave no lemma (unparsed sentence): "troops" stays, "forces" → "force"."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
 def _desc_kind(h, agent, kb) -> str:
-    if h.tag_ in ("NNS", "NNPS"):
+    if h.tag_ in ("NNS", "NNPS") or (not h.tag_ and h.lower_.endswith("s")):
         return "group"
     if agent[1]:
         return "person"
