@@ -1,0 +1,124 @@
+"""Properties that hold for any article: spans point at the text they claim, output fits the JSON
+Schema, extraction is deterministic, and the fast path covers the text exactly.
+
+The articles are built by hypothesis from sentence pieces we wrote (actors, verbs, quotes, numbers,
+dates, filler and noise), so each example looks enough like news for every stage to fire.
+"""
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from eventwire.pipeline import Article, split_sentences
+
+ACTORS = ["Russia", "Ukraine", "President Vladimir Putin", "the Kremlin", "NATO", "Kyiv", "the United Nations",
+          "Chinese officials", "Hamas", "Israel", "the European Union", "Germany's foreign minister", "he", "she"]
+VERBS = ["agreed to talk with", "accused", "met", "threatened to sanction", "called on", "attacked",
+         "rejected a proposal from", "praised", "signed a deal with", "sent aid to", "warned"]
+TIMES = ["on Monday", "last week", "on May 17, 2025", "in 2024", "next month", "yesterday", ""]
+NUMBERS = ["more than 5,000 soldiers", "about 12 percent", "$1.5 billion", "dozens of civilians", "10-12 people"]
+NOISE = ["", " ", "\n", "\n\n", "  ", "\t", "…", " — ", "\u00a0", "Mr.", "U.S.", "(AP)", "“", "”", "'", "é", "😀"]
+
+
+@st.composite
+def sentences(draw):
+    a, b = draw(st.sampled_from(ACTORS)), draw(st.sampled_from(ACTORS))
+    verb, when = draw(st.sampled_from(VERBS)), draw(st.sampled_from(TIMES))
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        s = f"{a} {verb} {b} {when}".strip() + "."
+    elif kind == 1:
+        s = f"“We will not accept this,” {a} said {when}".strip() + "."
+    elif kind == 2:
+        s = f"{a} said {draw(st.sampled_from(NUMBERS))} had been affected {when}".strip() + "."
+    else:
+        s = f"The weather was mild {when}".strip() + "."
+    s = s[0].upper() + s[1:]
+    return s + draw(st.sampled_from(NOISE))
+
+
+articles = st.lists(sentences(), min_size=1, max_size=6).map(lambda ss: " ".join(ss).strip() or "Talks.")
+
+SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+                    derandomize=True)
+
+
+def spans_of(d: dict):
+    """Every (start, end, text) triple anywhere in a Document's JSON form."""
+    if isinstance(d, dict):
+        if {"start", "end", "text"} <= d.keys() and isinstance(d["start"], int):
+            yield d["start"], d["end"], d["text"]
+        for v in d.values():
+            if isinstance(v, (dict, list)):
+                yield from spans_of(v)
+    elif isinstance(d, list):
+        for v in d:
+            yield from spans_of(v)
+
+
+@pytest.fixture(scope="module")
+def schema():
+    from eventwire.schema import output_schema
+
+    return output_schema()
+
+
+@SETTINGS
+@given(text=articles)
+def test_spans_point_at_their_text_and_output_fits_schema(pipeline, schema, text):
+    doc = pipeline.extract(text, published="2025-05-17").to_dict()
+    assert doc["text"] == text
+    n = 0
+    for start, end, span_text in spans_of({k: v for k, v in doc.items() if k != "text"}):
+        assert 0 <= start <= end <= len(text)
+        assert text[start:end] == span_text
+        n += 1
+    jsonschema.validate(doc, schema)
+    json.dumps(doc, ensure_ascii=False).encode("utf-8")
+
+
+@settings(max_examples=4, deadline=None, derandomize=True)
+@given(text=articles)
+def test_extracting_twice_gives_the_same_result(pipeline, text):
+    first = pipeline.extract(text, published="2025-05-17").to_dict()
+    second = pipeline.extract(text, published="2025-05-17").to_dict()
+    assert first == second
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(text=st.text(alphabet=st.sampled_from(list("ab. ?!\n\t\"“”'A1Mr")), max_size=80) | articles)
+def test_sentence_split_covers_the_text_exactly(text):
+    spans = split_sentences(text)
+    assert "".join(text[s:e] for s, e in spans) == text
+    assert all(s < e for s, e in spans)
+    assert all(e1 == s2 for (_, e1), (s2, _) in zip(spans, spans[1:]))
+
+
+@SETTINGS
+@given(text=articles)
+def test_fast_path_keeps_the_text_and_the_tokens(pipeline, text):
+    """The joined Doc of the fast path has the article's text and the tokens of one whole parse."""
+    plan = pipeline._plan(text)
+    assert "".join(c[1] for c in plan) == text
+    docs = [(c, pipeline.nlp.make_doc(c[1])) for c in plan]
+    joined = pipeline._join(text, docs)
+    assert joined.text == text
+    assert [t.text for t in joined] == [t.text for t in pipeline.nlp.make_doc(text)]
+
+
+
+def test_fast_and_full_agree_on_a_dense_article(pipeline):
+    """Where every sentence has a cue, the fast path parses everything: results are identical."""
+    from eventwire.pipeline import Pipeline
+
+    text = ("Russia and Ukraine agreed on Monday to exchange 1,000 prisoners of war, officials said. "
+            "“This is a first step,” President Volodymyr Zelensky said in Kyiv. "
+            "The Kremlin accused NATO of prolonging the war.")
+    full = Pipeline(fast=False)
+    a = full.pipe([Article(text=text, published="2025-05-17")])
+    b = pipeline.pipe([Article(text=text, published="2025-05-17")])
+    assert next(a).to_dict() == next(b).to_dict()
