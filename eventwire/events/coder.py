@@ -24,9 +24,9 @@ from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
 from ..ingest.html import is_boilerplate
-from ..model import Actor, ActorRef, Document, Event, Mention, Span
+from ..model import ActorRef, Document, Event, Span
 from .classifier import load_model
-from .frames import PRONOUNS, Frame, features, frame_for, np_span, child_words, subject_of
+from .frames import PRONOUNS, Frame, child_words, features, frame_for, is_party, np_span, subject_of
 from .ontology import POS_CLASS, Ontology, ontology
 from .status import conditional_clause, status_of
 
@@ -35,6 +35,8 @@ MIN_LEARNED_TRIGGER = 2
 # A main-verb event without a trigger word needs at least this classifier probability.
 FALLBACK_MIN_CONFIDENCE = 0.35
 COERCIVE = ("SANCTION", "COERCE", "ASSAULT")
+# The lexicon's type wins over the classifier's choice when the classifier gives it at least this.
+LEXICON_MIN_PROB = 0.25
 
 
 class EventCoder:
@@ -55,7 +57,8 @@ class EventCoder:
             if lem in self.cues["reporting_verbs"] and any(c.dep_ == "ccomp" for c in tok.children):
                 continue
             entry = self.ont.trigger(lem, tok.pos_, child_words(tok))
-            learned = self.model.trigger_lemmas.get(f"{lem}/{POS_CLASS[tok.pos_]}", 0) if self.model else 0
+            learned = self.model.trigger_lemmas.get(f"{lem}/{POS_CLASS[tok.pos_]}", 0) \
+                if self.model and tok.pos_ in ("VERB", "NOUN") and not tok.ent_type_ and not is_party(tok) else 0
             if entry is None and learned < MIN_LEARNED_TRIGGER:
                 continue
             # "call" as a noun is a consultation only when it is a call between parties
@@ -93,7 +96,7 @@ class EventCoder:
                     or (comp.lemma_ == "have" and any(c.dep_ == "xcomp" for c in comp.children))
                 subj = next((c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if obliged and subj is not None and subj.lower_ not in PRONOUNS:
-                    f = Frame(comp, None, source=speaker, target=subj)
+                    f = Frame(comp, None, source=speaker, target=subj, governor=tok)
                     f.notes.append("obligation")
                     out.append(f)
         return out
@@ -106,17 +109,21 @@ class EventCoder:
                                             if line.strip()):
                 continue
             seen: set[int] = set()
+            coded: list[tuple[Frame, Event]] = []
             for frame in self.frames(sent):
                 ev = self._code(frame, sent, document)
                 if ev is None:
                     continue
                 seen.add(frame.trigger.i)
                 extra = self._threat_behind(frame, ev, sent, document)
-                for e in ([extra] if extra else []) + [ev]:
-                    n += 1
-                    e.id = f"E{n}"
-                    document.events.append(e)
-                    self._link_quote(e, document)
+                if extra is not None:
+                    coded.append((frame, extra))
+                coded.append((frame, ev))
+            for e in _merge(coded):
+                n += 1
+                e.id = f"E{n}"
+                document.events.append(e)
+                self._link_quote(e, document)
             for frame in self.obligation_frames(sent):
                 if frame.trigger.i in seen:
                     continue
@@ -134,6 +141,9 @@ class EventCoder:
         probs = self.model.predict(features(frame, sent, self.ont))
         typ = max(probs, key=probs.get)
         conf = probs[typ]
+        # a trigger word the lexicon knows keeps its type unless the classifier all but rules it out
+        if lex is not None and lex != typ and probs.get("CONCEDE" if lex == "RETREAT" else lex, 0.0) >= LEXICON_MIN_PROB:
+            typ, conf = lex, probs.get("CONCEDE" if lex == "RETREAT" else lex, 0.0)
         # the training data merges RETREAT into CONCEDE (PLV's YIELD); the lexicon splits them
         if typ == "CONCEDE" and lex == "RETREAT":
             typ = "RETREAT"
@@ -150,10 +160,18 @@ class EventCoder:
         trig = frame.trigger
         cameo = self.ont.code_for(plover, frame.entry.cameo if frame.entry else None)
         mode = cameo.mode or (frame.entry.mode if frame.entry and frame.entry.plover == plover else None)
-        source = self._ref(frame.source, sent, document)
+        source = self._ref(frame.source, sent, document, need_party=True)
         target = self._ref(frame.target, sent, document)
-        if source is None and target is None:
+        undirected = frame.undirected
+        if source is None and target is None or not _anchored(source) and not _anchored(target):
             return None
+        pair = _group_pair(source, document)   # "the two sides" → both of them, undirected
+        if pair is not None:
+            source, target, undirected = pair[0], pair[1], True
+        if frame.alt_target is not None and source and target and source.country == target.country:
+            alt = self._ref(frame.alt_target, sent, document)
+            if alt is not None and alt.country != source.country:
+                target = alt
         if plover == "CONSULT":
             mode = self._consult_mode(frame, sent) or mode
         status = status_of(trig, frame.governor, plover, self.ont)
@@ -161,7 +179,7 @@ class EventCoder:
             id="", type=plover, trigger=Span.of(document.text, trig.idx, trig.idx + len(trig.text)),
             sentence=Span.of(document.text, sent.start_char, sent.end_char), status=status,
             mode=mode, cameo=cameo.code, goldstein=cameo.goldstein, quad_class=cameo.quad_class,
-            source=source, target=target, undirected=frame.undirected,
+            source=source, target=target, undirected=undirected,
             confidence=round(conf * (1.0 if source and source.actor else 0.8), 3),
         )
         self._place(ev, frame, sent, document)
@@ -188,7 +206,11 @@ class EventCoder:
                      date=ev.date, timex=ev.timex, confidence=ev.confidence)
 
     # -- actors ------------------------------------------------------------------------
-    def _ref(self, tok: Optional[Token], sent: SpacySpan, document: Document) -> Optional[ActorRef]:
+    def _ref(self, tok: Optional[Token], sent: SpacySpan, document: Document,
+             need_party: bool = False) -> Optional[ActorRef]:
+        """The actor ``tok`` stands for: an actor mention on its noun phrase, the speaker for
+        "I/we/he" in reported speech, else the phrase as written (for a source: only when it
+        names a party, "officials" but not "peace")."""
         if tok is None:
             return None
         start, end = np_span(tok)
@@ -203,7 +225,7 @@ class EventCoder:
             speaker = self._speaker_for(tok, document)
             if speaker is not None:
                 return speaker
-        if tok.pos_ in ("PRON", "DET") or tok.is_stop:
+        if tok.pos_ in ("PRON", "DET") or tok.is_stop or need_party and not is_party(tok):
             return None
         return ActorRef(actor=None, name=document.text[start:end], mention=Span.of(document.text, start, end))
 
@@ -279,6 +301,54 @@ class EventCoder:
         if dates:
             best = min(dates, key=lambda t: abs(t.start - ev.trigger.start))
             ev.date, ev.timex = best.value[:10] if len(best.value) >= 10 else best.value, best.id
+
+
+def _anchored(ref: Optional[ActorRef]) -> bool:
+    return ref is not None and ref.actor is not None or ref is not None and ref.mention is not None \
+        and ref.name[:1].isupper()
+
+
+def _key(ref: Optional[ActorRef]):
+    return None if ref is None else (ref.actor or ref.name)
+
+
+def _group_pair(ref: Optional[ActorRef], document: Document):
+    """Two actors on one group mention ("the two sides"): (first, second)."""
+    if ref is None or ref.mention is None:
+        return None
+    on_span = [(a, m) for a in document.actors for m in a.mentions
+               if m.how == "group" and (m.start, m.end) == (ref.mention.start, ref.mention.end)]
+    if len(on_span) < 2:
+        return None
+    return document.ref(*on_span[0]), document.ref(*on_span[1])
+
+
+def _merge(coded: list) -> list[Event]:
+    """One event per act: a nominal trigger under a verbal one of the same type and source
+    ("speak … in a phone call") folds into it, giving its mode; one threat per pair."""
+    keep = []
+    for frame, ev in coded:
+        dup = None
+        for f2, e2 in keep:
+            same = e2.type == ev.type and _key(e2.source) == _key(ev.source)
+            if not same:
+                continue
+            nested = frame.trigger.i in {t.i for t in f2.trigger.subtree} or \
+                f2.trigger.i in {t.i for t in frame.trigger.subtree}
+            if nested or ev.type == "THREATEN" and _key(e2.target) == _key(ev.target):
+                dup = e2
+                break
+        if dup is None:
+            keep.append((frame, ev))
+        else:
+            dup.mode = dup.mode or ev.mode
+            if ev.mode and dup.cameo and ev.cameo and len(ev.cameo) >= len(dup.cameo):
+                dup.cameo, dup.goldstein = ev.cameo, ev.goldstein
+            dup.target = dup.target or ev.target
+            dup.location, dup.location_span, dup.location_country = (
+                dup.location or ev.location, dup.location_span or ev.location_span,
+                dup.location_country or ev.location_country)
+    return [ev for _, ev in keep]
 
 
 def _place_country(document: Document, start: int, end: int, name: str) -> Optional[str]:

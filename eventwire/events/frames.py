@@ -49,6 +49,11 @@ def _party_nouns() -> frozenset:
 PARTY_NOUNS = _party_nouns()
 
 
+def is_named(tok: Optional[Token]) -> bool:
+    """A party named as such: a person, organisation, place or nationality entity."""
+    return tok is not None and tok.ent_type_ in PARTY_ENTS
+
+
 def is_party(tok: Optional[Token]) -> bool:
     """Does ``tok`` name a participant (a person, group, state …) rather than a thing?"""
     if tok is None:
@@ -69,6 +74,7 @@ class Frame:
     source: Optional[Token] = None
     target: Optional[Token] = None
     undirected: bool = False
+    alt_target: Optional[Token] = None  # the other party of "a meeting between X and Y"
     governor: Optional[Token] = None   # the verb a noun/adjective trigger hangs from, if any
     notes: list[str] = field(default_factory=list)
 
@@ -113,7 +119,7 @@ def subject_of(verb: Token, depth: int = 0) -> Optional[Token]:
                                                "tell", "persuade", "invite", "allow", "require"):
             return obj
         return subject_of(head, depth + 1)
-    if verb.dep_ in ("conj", "advcl"):
+    if verb.dep_ in ("conj", "advcl", "acomp"):
         return subject_of(head, depth + 1)
     if verb.dep_ in ("relcl", "acl") and head.pos_ in ("NOUN", "PROPN", "PRON"):
         return head
@@ -159,7 +165,7 @@ def _owner(noun: Token) -> Optional[Token]:
     return agent
 
 
-def _party_in(tok: Token, exclude: Optional[Token], depth: int = 0) -> Optional[Token]:
+def _party_in(tok: Token, exclude: Optional[Token], depth: int = 0, test=None) -> Optional[Token]:
     """The nearest party below ``tok`` (breadth-first), outside the subtree of ``exclude``."""
     skip = {t.i for t in exclude.subtree} if exclude is not None else set()
     frontier = [c for c in tok.children]
@@ -172,7 +178,7 @@ def _party_in(tok: Token, exclude: Optional[Token], depth: int = 0) -> Optional[
                 continue
             if c.dep_ in ("ccomp", "advcl") and depth == 0:
                 continue
-            if c.pos_ in ("NOUN", "PROPN") and is_party(c) and c.ent_type_ not in NOT_PARTY:
+            if c.pos_ in ("NOUN", "PROPN") and (test or is_party)(c) and c.ent_type_ not in NOT_PARTY:
                 return c
             nxt.extend(c.children)
         frontier = nxt
@@ -183,19 +189,23 @@ def _verb_target(verb: Token, source: Optional[Token] = None) -> Optional[Token]
     """The other party of a verb: a party as object, then a party in a "with/against/to …"
     phrase, then one in a that-clause or xcomp, then any object."""
     obj = _first(verb, OBJ)
-    if obj is not None and is_party(obj):
-        return obj
-    for preps in (TARGET_PREPS[:10], ("in", "at")):
-        p = _nominal(_prep_object(verb, preps))
-        if p is not None and is_party(p):
-            return p
     comp = _first(verb, ("ccomp",))
-    s = _first(comp, SUBJ + PASS_SUBJ) if comp is not None else None
-    if s is not None and s.lower_ not in PRONOUNS:
-        return s
-    party = _party_in(verb, source)
-    if party is not None:
-        return party
+    csubj = _first(comp, SUBJ + PASS_SUBJ) if comp is not None else None
+    # named parties first ("provided shelter to … people in Haiti" → Haiti), then any party
+    for test in (is_party,):
+        if obj is not None and test(obj):
+            return obj
+        for preps in (TARGET_PREPS[:10], ("in", "at")):
+            p = _nominal(_prep_object(verb, preps))
+            if p is not None and test(p):
+                return p
+        if csubj is not None and csubj.lower_ not in PRONOUNS and test(csubj):
+            return csubj
+        party = _party_in(verb, source, test=test)
+        if party is not None:
+            return party
+    if csubj is not None and csubj.lower_ not in PRONOUNS:
+        return csubj
     return _verb_target_plain(verb)
 
 
@@ -236,6 +246,9 @@ def frame_for(trigger: Token, entry: Optional[Trigger]) -> Frame:
             f.target = psubj
             agent = _first(trigger, ("agent",))
             f.source = _first(agent, ("pobj",)) if agent is not None else None
+            if f.source is None:   # "was arrested in Rwanda": the state where it happened
+                place = _prep_object(trigger, ("in",))
+                f.source = place if place is not None and place.ent_type_ == "GPE" else None
             f.notes.append("passive")
         else:
             f.source = subject_of(trigger)
@@ -281,13 +294,13 @@ def frame_for(trigger: Token, entry: Optional[Trigger]) -> Frame:
             if to_obj is not None and _between(to_obj):
                 a, b = _between(to_obj)
                 f.notes.append("meeting-between")
-                f.target = a
+                f.target, f.alt_target = a, b
     # "Russia and Ukraine agreed": coordinated subjects make an undirected pair
     if f.source is not None and not f.undirected:
         conj = _first(f.source, ("conj",))
-        if conj is not None and (f.target is None or f.target.pos_ not in ("PROPN",)
-                                 or f.target.i < f.source.i):
-            if f.target is None or f.target.ent_type_ not in ("GPE", "NORP", "ORG", "PERSON"):
+        mutual = entry is not None and entry.plover in ("AGREE", "CONSULT", "COOPERATE")
+        if conj is not None and (f.target is None or mutual and not is_named(f.target)):
+            if True:
                 f.target = conj
                 f.undirected = True
     if f.source is not None and f.source.lemma_ in ("side", "party") and f.target is None:

@@ -26,10 +26,17 @@ CHAIN_DEPS = frozenset(("xcomp", "ccomp", "advcl", "conj", "acomp", "pcomp", "po
                         "dobj", "relcl", "acl", "attr", "oprd", "nsubj", "nsubjpass", "amod"))
 
 
+# A noun inside "of/following/on …" phrases does not share the clause's tense or modality
+# ("will speak … following the talks in Istanbul"); these prepositions pass it on.
+PASSING_PREPS = frozenset(("to", "for", "about"))
+
+
 def _chain(pred: Token, limit: int = 8) -> list[Token]:
     out = [pred]
     tok = pred
     while tok.head.i != tok.i and tok.dep_ in CHAIN_DEPS and len(out) < limit:
+        if tok.dep_ == "prep" and tok.lower_ not in PASSING_PREPS:
+            break
         tok = tok.head
         out.append(tok)
     return out
@@ -66,14 +73,23 @@ def status_of(trigger: Token, governor: Optional[Token], plover: str, ont: Ontol
     pred = governor if governor is not None else trigger
     chain = _chain(pred)
     own = {trigger.i, pred.i}
+    # 0. the event is itself the condition: "if Moscow doesn't agree"
+    for tok in chain:
+        if any(m.dep_ == "mark" and m.lower_ in ("if", "unless", "whether") for m in tok.children):
+            return "hypothetical"
+        if tok.dep_ in ("ccomp", "advcl", "relcl") or tok.lemma_.lower() in cues["reporting_verbs"]:
+            break
     # 1. negation on the predicate itself, or a negating verb above it ("failed to", "has yet to")
     for tok in chain:
         if _has_neg(tok, cues) and (tok.i in own or tok.pos_ in ("VERB", "AUX", "ADJ")):
             if tok.i in own or tok.lemma_ not in cues["reporting_verbs"]:
                 return "negated"
+        below = chain[chain.index(tok) - 1] if chain.index(tok) > 0 else None
         if tok.i not in own and tok.lemma_.lower() in cues["negating_heads"] \
-                and plover not in ("REJECT",):
+                and below is not None and below.dep_ in ("xcomp", "pcomp", "prep") and plover not in ("REJECT",):
             return "negated"
+        if tok.dep_ in ("advcl", "conj", "relcl"):
+            break   # a separate clause: "While the two sides agreed …, the meeting failed to …"
         if any(c.lower_ == "yet" for c in tok.children if c.dep_ == "advmod") and tok.lemma_ == "have":
             return "negated"
         if any(c.dep_ == "prep" and c.lower_ == "without" for c in tok.children if tok.i not in own):
@@ -89,6 +105,10 @@ def status_of(trigger: Token, governor: Optional[Token], plover: str, ont: Ontol
             continue
         if lem in cues["demand_heads"] and plover not in ("REQUEST",):
             return "demanded"
+        if (lem == "have" and any(c.dep_ == "xcomp" for c in tok.children)
+                or any(c.dep_ == "aux" and c.lower_ in ("must",) for c in tok.children)) \
+                and plover != "REQUEST" and any(t.lemma_.lower() in cues["reporting_verbs"] for t in chain):
+            return "demanded"   # "the Kremlin said Ukraine would have to adopt …"
         if lem in cues["threat_heads"] and plover not in ("THREATEN",):
             return "threatened"
         if lem in cues["reporting_verbs"]:

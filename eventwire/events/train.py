@@ -115,12 +115,22 @@ def evaluate_coder(rows: list[dict], model: TypeModel, nlp) -> dict:
     from ..model import Document
     from .coder import EventCoder
 
+    from ..pipeline import Pipeline
+
+    # the stages before events (time, actors, quotes) run as in production
+    pipe = Pipeline(stages=("eventwire_timex", "eventwire_actors", "eventwire_quotes"))
     coder = EventCoder(nlp)
     coder.model = model
     hit_type = hit_span = total = 0
     confusion = collections.Counter()
-    for row, doc in zip(rows, nlp.pipe([r["text"] for r in rows], batch_size=64)):
-        document = Document(text=row["text"])
+
+    def docs():
+        for r in rows:
+            d = pipe.nlp.make_doc(r["text"])
+            d._.eventwire = Document(text=r["text"], published=r.get("published"))
+            yield d
+    for row, doc in zip(rows, pipe.nlp.pipe(docs(), batch_size=64)):
+        document = doc._.eventwire
         coder.annotate(doc, document)
         for ev in row.get("events", []):
             total += 1
