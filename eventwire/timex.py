@@ -203,6 +203,7 @@ class _Grammar:
             (c(rf"(?P<h>[01]?\d|1[0-2])\s+in\s+the\s+{PART}"), "clock"),
             (c(rf"(?P<cw>{_alt(self.clock)})(?:\s+(?:on\s+)?(?:{WD}|(?P<rd>today|tomorrow|yesterday)))?"), "clock_word"),
             (c(rf"(?:(?P<vd>early|late|earlier|later)\s+)?(?P<rday>{_alt(self.rel_days)})(?:\s+{PART})?"), "rel_day"),
+            (c(rf"(?:(?:early|late|mid)[\s-]?)?(?P<ppart>{_alt(self.parts)})\s+(?P<rday>yesterday|today|tomorrow)"), "rel_day"),
             (c(rf"(?:(?:{VAGUE})|over\s+)?(?:the\s+)?{REL}\s+(?P<runit>week|weekend|month|year|quarter|decade|century)"), "rel_unit"),
             (c(rf"(?:(?:over|during)\s+)?the\s+(?P<runit>weekend)"), "rel_unit"),
             (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|roughly|around|just|only)\s+)?{NUM}[\s-]+{UNIT}(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence|(?:before|after)(?!\s+(?:th(?:e|is|at)|a|an|his|her|its|he|she|they|it|we)\b))"), "ago"),
@@ -219,6 +220,7 @@ class _Grammar:
             (c(rf"(?P<rate>a|an|per)\s+{UNIT}"), "rate"),
             (c(rf"(?P<fixed>{_alt(self.fixed)})"), "fixed"),
             (c(rf"(?:(?:early|earlier|late|later)\s+(?:in\s+)?)?(?:that|the\s+same|that\s+same)\s+(?P<aunit>day|week|month|year|{_alt(self.parts)})"), "anaphor"),
+            (c(rf"(?:in|during|by|until)\s+(?:(?:early|late|mid)[\s-]?)?(?:the\s+)?(?P<aunit>morning|afternoon|evening)(?!\s+(?:of|after|before|when|that|paper|news|show|edition|session|prayers?|star|post)\b)"), "anaphor"),
             (c(rf"the\s+(?P<arel>next|following|previous|preceding)\s+(?P<aunit>day|week|month|year|{_alt(self.parts)})"), "anaphor"),
             (c(r"the\s+(?P<aunit>day)\s+(?P<arel>before|after)(?=\s*[,.;:)])"), "anaphor"),
             (c(r"(?:the\s+)?(?P<which>full|fiscal|current|whole|entire|same)?\s*year(?P<yend>[\s-]end)?(?!\s+(?:before|after|earlier|ago|that|when|in|of|to|since|two|one|\d))"), "the_year"),
@@ -407,7 +409,7 @@ def _shift(ref: str, unit: str, offset: int, g: _Grammar) -> Optional[str]:
 
 
 # words a pattern may need for its reading but that TimeML leaves outside the expression
-_LEADING = re.compile(r"(?:(?:at|about|around|over|during|for|in|within|after|on|since)\s+)+(?:the\s+(?=\d{4}\b))?|the\s+(?=\d{4}\b)", re.I)
+_LEADING = re.compile(r"(?:(?:at|about|around|over|during|for|in|within|after|on|since|by|until)\s+)+(?:the\s+(?=\d{4}\b))?|the\s+(?=\d{4}\b)", re.I)
 
 
 class _Context:
@@ -744,7 +746,9 @@ class _Context:
             return ("DATE", "PRESENT_REF", False) if self.g.rel_days[key] == 0 else ("DATE", "XXXX-XX-XX", False)
         d = self.dct + dt.timedelta(days=self.g.rel_days[key])
         value = d.isoformat()
-        part = m["part"].lower() if m["part"] else None
+        part = m["part"].lower() if m.re.groupindex.get("part") and m["part"] else None
+        if m.re.groupindex.get("ppart") and m["ppart"]:
+            part = m["ppart"].lower()
         if key.split()[-1] in self.g.parts and key.split()[0] in ("this", "last"):
             part = key.split()[-1]
         if part:
