@@ -9,6 +9,12 @@ forward from the publication date ("Peskov said Saturday" vs "will speak on Mond
 Values follow TimeML / TempEval-3: ``2025-05-19``, ``2025-05-19TMO``, ``2025-05-19T10:00``,
 ``2025-W20``, ``2025-SU``, ``P1W``, ``PRESENT_REF`` … When the publication date is unknown and no
 dateline gives it, values that need it stay relative (``XXXX-WXX-1``) with ``anchored=False``.
+
+Expressions that refer back ("that day", "the next morning", "later that year") and clock times
+without a day ("at 10 p.m.") are resolved last, against the narrative's latest date (or the date
+in the same sentence) rather than the publication date. ``event_date`` gives the event coder the
+date of an event from the timex in its clause. Which words count was settled on TempEval-3's
+TimeBank+AQUAINT (dev) only; ``benchmarks/timex_vs_dateparser.py`` measures it.
 """
 from __future__ import annotations
 
