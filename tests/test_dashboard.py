@@ -147,14 +147,18 @@ def test_overview_renders_the_demo_data(server, page, tmp_path):
     assert "articles" in page.locator("#counts").inner_text()
     shot = tmp_path / "overview.png"
     page.screenshot(path=str(shot), full_page=True)
-    width, height, pixels = png_pixels(shot.read_bytes())
+    width, height = struct.unpack(">II", shot.read_bytes()[16:24])
     assert width >= 1000 and height >= 800
-    colours = {}
-    for px in pixels[::7]:
-        colours[px] = colours.get(px, 0) + 1
-    background = max(colours.values()) / sum(colours.values())
-    # Non-blank: many colours (bars of several types, edges, text), and no single colour near 100 %.
-    assert len(colours) > 50 and background < 0.9, (len(colours), background)
+    # Non-blank where it matters: the two charts, decoded pixel by pixel (stdlib only).
+    for chart in ("#timeline", "#network"):
+        png = page.locator(chart).screenshot()
+        w, h, pixels = png_pixels(png)
+        colours = {}
+        for px in pixels[::5]:
+            colours[px] = colours.get(px, 0) + 1
+        background = max(colours.values()) / sum(colours.values())
+        # Bars of several types, edges, labels: many colours, and not one colour everywhere.
+        assert len(colours) > 30 and background < 0.99, (chart, w, h, len(colours), background)
     assert not page.errors
 
 
