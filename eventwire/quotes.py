@@ -280,9 +280,21 @@ class QuoteFinder:
                 content = (_strip(text, head_start, s)[0], content[1])
             words = len(text[content[0]:content[1]].split())
             prev = out[-1] if out else None
-            if cue is None and prev is not None and prev.direct and prev.para == para \
+            dash = None
+            if cue is None:
+                # "“…” ― Oscar P. Quintero": a name after a dash closes the paragraph
+                m = _DASH_NAME.match(text, end_q.close)
+                if m:
+                    dash = m
+            if cue is None and dash is None and prev is not None and prev.direct and prev.para == para \
                     and text[prev.content[1]:q.open].count("\n") == 0 and _sentence_gap(text, prev.content[1], q.open):
                 prev.content = (prev.content[0], content[1])     # the quote goes on after "he said."
+                i = j + 1
+                continue
+            if dash is not None:
+                f = _Found(content=content, direct=True, cue=(dash.start(1), dash.end(1)), para=para,
+                           speaker_tok=(dash.start(2), dash.end(2)))
+                out.append(f)
                 i = j + 1
                 continue
             if cue is None and words < MIN_UNCUED_WORDS:
@@ -354,7 +366,7 @@ class QuoteFinder:
             elif comp.dep_ == "dobj":
                 # "described X as Y", "called X Y": the object and its predicate, no adjuncts
                 start, end_tok = comp.left_edge.idx, comp.right_edge
-                pred = [c for c in tok.rights if c.i > comp.i and (c.dep_ in ("oprd", "xcomp", "ccomp")
+                pred = [c for c in tok.rights if c.i > comp.i and (c.dep_ in ("oprd", "xcomp", "ccomp", "dobj")
                         or (c.dep_ == "prep" and c.lower_ == "as"))]
                 if pred:
                     end_tok = pred[0].right_edge
@@ -440,8 +452,17 @@ class QuoteFinder:
                 continue
             if f.speaker_tok is None:
                 continue
-            s, e = _speaker_phrase(f.speaker_tok)
-            f.speaker = self._ref(document, text, f.speaker_tok, s, e, last)
+            if isinstance(f.speaker_tok, tuple):          # a name after a dash: (start, end)
+                s, e = f.speaker_tok
+                f.speaker = self._ref(document, text, None, s, e, last)
+                last = f.speaker
+                continue
+            head = f.speaker_tok
+            if head.lower_ in ("who", "which", "that") and head.head.dep_ in ("relcl", "acl") \
+                    and head.head.head.pos_ in ("NOUN", "PROPN"):
+                head = head.head.head         # "Marc Morial, …, who said …": the antecedent
+            s, e = _speaker_phrase(head)
+            f.speaker = self._ref(document, text, head, s, e, last)
             if f.speaker is not None:
                 last = f.speaker
 
@@ -450,7 +471,7 @@ class QuoteFinder:
         if found:
             actor, mention = _best_mention(found, head)
             return document.ref(actor, mention)
-        if head.lower_ in PRONOUNS and last is not None and head.lower_ != "i":
+        if head is not None and head.lower_ in PRONOUNS and last is not None and head.lower_ != "i":
             return ActorRef(last.actor, last.name, last.country, last.sector,
                             Span.of(text, head.idx, head.idx + len(head)))
         return ActorRef(None, text[s:e], mention=Span.of(text, s, e))
@@ -500,6 +521,7 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_DASH_NAME = re.compile(r"[ \t]*[,.]?[ \t]*([―—–]|--?)[ \t]*([A-Z][^\n]{1,80}?)[ \t]*(?=\n|$)")
 _STOP = re.compile(r"[.!?](?=[\s\"”’']|$)|\n")
 
 
@@ -618,6 +640,13 @@ def _speaker_phrase(tok) -> tuple[int, int]:
         if c.dep_ in ("relcl", "acl"):
             start = max(start, c.right_edge.idx + len(c.right_edge))
     text = tok.doc.text
+    # a speaker never runs across a line break (a dateline or time stamp above is not part of it)
+    nl = text.rfind("\n", start, tok.idx)
+    if nl >= 0:
+        start = nl + 1
+    nl = text.find("\n", tok.idx, end)
+    if nl >= 0:
+        end = nl
     while end > start and text[end - 1] in ",;:—– ":
         end -= 1
     return start, end
@@ -626,7 +655,7 @@ def _speaker_phrase(tok) -> tuple[int, int]:
 def _best_mention(found, head) -> tuple[Actor, Mention]:
     def rank(am):
         actor, m = am
-        covers_head = m.start <= head.idx < m.end
+        covers_head = head is not None and m.start <= head.idx < m.end
         person = actor.kind == "person"
         # A named person in the phrase beats the description it is in apposition to ("a
         # spokesman for the ministry, Heorhii Tykhyi"), which beats other names in it ("U.S.").
