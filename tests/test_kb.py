@@ -182,3 +182,11 @@ def test_cached_load_is_fast(tmp_path, monkeypatch):
     print(f"\nKB load from cache: {took * 1000:.1f} ms")
     # generous bound (the brief's budget is 0.3 s); the real figure comes from benchmarks/
     assert took < 1.0
+
+
+def test_places_and_peoples_name_states():
+    states = {r["iso3"] for r in _csv("countries.csv")}
+    for name in ("places.csv", "peoples.csv"):
+        for r in _csv(name):
+            assert r["name"].strip(), r
+            assert r["country"] == "" or r["country"] in states, (name, r)

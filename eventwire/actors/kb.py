@@ -13,6 +13,8 @@ The facts live in ``eventwire/data/actors/`` (written by the project, checked by
                          the role is the country's top executive, so "the Russian leader" finds it)
     places.csv           regions and cities that are not states (name, country): never actors
                          themselves, they place the words around them ("Kyiv police")
+    peoples.csv          peoples and ethnic groups ("Tamil", "Chechen") → a country, used the
+                         same way ("Tamil refugees" → LKA)
     agents.csv           agent words → sector ("troops" → MIL, "spokesman" → GOV, title=1 when the
                          word stands before a name as a title)
 
@@ -62,8 +64,8 @@ CACHE_ENV = "EVENTWIRE_CACHE"  # where the pickled KB goes (default: ~/.cache/ev
 KINDS = ("person", "organisation", "state", "igo", "group")
 SECTOR_RX = re.compile(r"^[A-Z]{3}$")
 DATE_RX = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATA_FILES = ("countries.csv", "organisations.yaml", "people.csv", "agents.csv", "places.csv")
-_FORMAT = 5  # bump when the pickled structure changes
+DATA_FILES = ("countries.csv", "organisations.yaml", "people.csv", "agents.csv", "places.csv", "peoples.csv")
+_FORMAT = 6  # bump when the pickled structure changes
 
 
 @dataclass(frozen=True)
@@ -252,11 +254,12 @@ def build_kb(user_paths: Iterable[Path] = ()) -> KnowledgeBase:
     _index(kb)
     kb.agents, kb.titles = _read_agents(d / "agents.csv")
     kb.agent_first = {t.split()[0] for t in kb.agents}
-    for i, r in enumerate(_rows(d / "places.csv"), 2):
-        name = normalise(r.get("name") or "")
-        if not name:
-            raise KnowledgeBaseError.e("E401", path=str(d / "places.csv"), reason=f"row {i}: empty name")
-        kb.places[name] = (r.get("country") or "").strip() or None
+    for fname in ("places.csv", "peoples.csv"):
+        for i, r in enumerate(_rows(d / fname), 2):
+            name = normalise(r.get("name") or "")
+            if not name:
+                raise KnowledgeBaseError.e("E401", path=str(d / fname), reason=f"row {i}: empty name")
+            kb.places[name] = (r.get("country") or "").strip() or None
     # The first token of each surface form (as spaCy would split it, roughly: at spaces,
     # hyphens and apostrophes), in its case and upper case, so the scan skips other tokens fast.
     for key in list(kb.names) + list(kb.places):
