@@ -260,3 +260,23 @@ def test_sqlite_and_postgres_hold_the_same_rows(tmp_path, docs, pg_server):
     finally:
         for s in stores:
             s.close()
+
+
+def test_an_older_store_is_migrated_in_place(tmp_path, docs):
+    from eventwire.store.sql import migrations, statements
+
+    path = tmp_path / "v1.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    version, sql = migrations("sqlite")[0]
+    for stmt in statements(sql):
+        con.execute(stmt)
+    con.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(version),))
+    con.commit()
+    con.close()
+    with open_store(str(path)) as s:
+        assert s.schema_version() == LATEST_VERSION > version
+        s.add_document(docs["grain"])
+        s.rebuild_positions()
+    cols = [r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(positions)")]
+    assert "issue_order" in cols
