@@ -190,3 +190,9 @@ def test_places_and_peoples_name_states():
         for r in _csv(name):
             assert r["name"].strip(), r
             assert r["country"] == "" or r["country"] in states, (name, r)
+
+
+def test_old_cameo_codes_are_equivalent():
+    assert kbmod.codes_equivalent("JAP", "JPN") and kbmod.codes_equivalent("IGO", "UNO")
+    assert kbmod.codes_equivalent("RUS", "RUS") and not kbmod.codes_equivalent("RUS", "UKR")
+    assert not kbmod.codes_equivalent("UNO", "IGO") and not kbmod.codes_equivalent(None, "USA")

@@ -435,3 +435,21 @@ def place_country(name: str) -> Optional[str]:
             return e.country
     is_place, country = kb.place(name)
     return country if is_place else None
+
+
+@lru_cache(maxsize=1)
+def _code_equivalents() -> dict:
+    out: dict = {}
+    for r in _rows(_data_dir() / "code_equivalents.csv"):
+        out.setdefault(r["code"].strip(), set()).add(r["means"].strip())
+    return out
+
+
+def codes_equivalent(gold: Optional[str], predicted: Optional[str]) -> bool:
+    """True when a gold country code (possibly an old CAMEO code such as JAP, or the catch-all
+    IGO) names the same actor country as eventwire's ``predicted`` code."""
+    if gold == predicted:
+        return True
+    if gold is None or predicted is None:
+        return False
+    return predicted in _code_equivalents().get(gold, ())
