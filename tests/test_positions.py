@@ -113,3 +113,16 @@ def test_bad_issue_files_are_one_line_errors(tmp_path, content, words):
     assert err.value.code == "E401" and words in str(err.value) and "\n" not in err.value.one_line()
     with pytest.raises(KnowledgeBaseError):
         load_conflicts([tmp_path / "missing.yaml"])
+
+
+def test_positions_command_prints_the_matrix(seed_store, capsys):
+    from eventwire.cli import main
+
+    assert main(["positions", "--db", seed_store.path, "--evidence"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("russia-ukraine")
+    row = next(line for line in out.splitlines() if line.startswith("Recognition of Crimea"))
+    assert row.split()[-2:] == ["demands", "rejects"]
+    assert "Russia demands — Recognition of Crimea as Russian" in out
+    assert main(["positions", "--db", seed_store.path, "--issues", str(DATA / "bad_regex.yaml")]) == 1
+    assert "E401" in capsys.readouterr().err
