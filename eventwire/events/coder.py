@@ -144,6 +144,10 @@ class EventCoder:
         # a trigger word the lexicon knows keeps its type unless the classifier all but rules it out
         if lex is not None and lex != typ and probs.get("CONCEDE" if lex == "RETREAT" else lex, 0.0) >= LEXICON_MIN_PROB:
             typ, conf = lex, probs.get("CONCEDE" if lex == "RETREAT" else lex, 0.0)
+        # PLV codes a planned meeting as AGREE (intent to meet); we code the meeting itself as
+        # CONSULT and let its status say it is planned
+        if lex == "CONSULT" and typ == "AGREE":
+            typ = lex
         # the training data merges RETREAT into CONCEDE (PLV's YIELD); the lexicon splits them
         if typ == "CONCEDE" and lex == "RETREAT":
             typ = "RETREAT"
@@ -182,6 +186,8 @@ class EventCoder:
             source=source, target=target, undirected=undirected,
             confidence=round(conf * (1.0 if source and source.actor else 0.8), 3),
         )
+        if plover == "THREATEN" and status == "hypothetical":
+            status = ev.status = "asserted"   # "would levy sanctions if …" is a threat made now
         self._place(ev, frame, sent, document)
         self._date(ev, sent, document)
         return ev
@@ -278,6 +284,18 @@ class EventCoder:
             for c in h.children:  # "the Istanbul meeting"
                 if c.dep_ in ("compound", "nmod") and c.ent_type_ in ("GPE", "LOC"):
                     return c
+        # "talks between France and Germany in Geneva": the phrase may hang lower in the tree
+        args = {t.i for t in (frame.source, frame.target, frame.alt_target) if t is not None}
+        level = [c for c in frame.trigger.children if c.dep_ == "prep"]
+        for _ in range(3):
+            nxt = []
+            for tok in level:
+                if tok.dep_ == "prep" and tok.lower_ in ("in", "at"):
+                    for p in tok.children:
+                        if p.dep_ == "pobj" and p.ent_type_ in ("GPE", "LOC", "FAC") and p.i not in args:
+                            return p
+                nxt.extend(c for c in tok.children if c.dep_ in ("prep", "pobj", "conj"))
+            level = nxt
         return None
 
     def _place(self, ev: Event, frame: Frame, sent: SpacySpan, document: Document) -> None:

@@ -270,7 +270,8 @@ def frame_for(trigger: Token, entry: Optional[Trigger]) -> Frame:
                 f.source = subject_of(gov) if trigger.dep_ == "dobj" else None
             if f.target is None or not is_party(f.target):
                 f.target = _verb_target(gov, f.source) if trigger.dep_ == "dobj" else f.target
-        elif trigger.dep_ == "pobj" and gov.dep_ == "prep" and gov.head.pos_ in ("VERB", "AUX"):
+        elif trigger.dep_ == "pobj" and gov.dep_ == "prep" and gov.lower_ in ("in", "into", "to", "for") \
+                and gov.head.pos_ in ("VERB", "AUX"):
             f.governor = gov.head
             if f.source is None:
                 f.source = subject_of(gov.head)
