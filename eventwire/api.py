@@ -27,9 +27,9 @@ E501 for a URL, E3xx as 503 without the database's message):
     E704 422 invalid parameter or body   E709     serve without the server extra installed
     E705 403 write endpoints disabled    E999 500 unexpected (details only in the server log)
 
-The store is touched from one thread only (SQLite connections belong to the thread that opened
-them), so reads queue there; the NLP of ``/api/ingest`` runs on a thread of its own so that reads
-go on while an article is being extracted.
+Store calls run on a few threads, each with its own connection (SQLite WAL and PostgreSQL serve
+readers in parallel); the NLP of ``/api/ingest`` runs on a thread of its own so that reads go on
+while an article is being extracted.
 """
 from __future__ import annotations
 
@@ -64,8 +64,9 @@ DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024   # a few articles per request; bulk lo
 DEFAULT_MAX_LIMIT = 500                     # rows per page, whatever a client asks for
 MAX_OFFSET = 10_000_000                     # deeper than any store we expect; keeps SQLite integers small
 MAX_INGEST_ITEMS = 50
+DEFAULT_STORE_THREADS = 4                   # store connections serving requests at once
 SUMMARY_EVENT_CAP = 20_000                  # events read to draw the timeline and the network
-SUMMARY_TTL_SECONDS = 5.0
+SUMMARY_TTL_SECONDS = 30.0                  # the dashboard summary is recomputed at most this often (ingest via the API resets it)
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 COOPERATION_QUADS = (1, 2)
 CONFLICT_QUADS = (3, 4)
@@ -94,25 +95,50 @@ class Settings:
 
 # -- the store's thread ---------------------------------------------------------------------------
 class StoreRunner:
-    """Runs every store call on one dedicated thread and awaits the result."""
+    """Runs store calls on a small pool of threads, each with a store connection of its own, and
+    awaits the result. SQLite in WAL mode (and PostgreSQL) serve readers on several connections
+    at once, and sqlite3 lets go of the GIL while a query runs, so slow reads do not queue behind
+    each other. A store object handed in (``store=``) is used alone, on one thread."""
 
-    def __init__(self, store_url: Optional[str] = None, store=None):
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventwire-store")
-        if store is None:
+    def __init__(self, store_url: Optional[str] = None, store=None, threads: int = 1):
+        self._url = store_url
+        self._single = store
+        self._local = threading.local()
+        self._opened: list = []
+        self._lock = threading.Lock()
+        n = 1 if store is not None else max(1, int(threads))
+        self._pool = ThreadPoolExecutor(max_workers=n, thread_name_prefix="eventwire-store")
+        # The first connection opens (and migrates) the store now, so a bad URL fails at start-up.
+        self.store = store if store is not None else self._pool.submit(self._thread_store).result()
+
+    def _thread_store(self):
+        if self._single is not None:
+            return self._single
+        s = getattr(self._local, "store", None)
+        if s is None:
             from .store.base import open_store
 
-            store = self._pool.submit(open_store, store_url).result()
-        self.store = store
+            s = open_store(self._url)
+            self._local.store = s
+            with self._lock:
+                self._opened.append(s)
+        return s
 
     async def __call__(self, fn: Callable, *args, **kwargs):
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, lambda: fn(self.store, *args, **kwargs))
+        return await loop.run_in_executor(self._pool, lambda: fn(self._thread_store(), *args, **kwargs))
 
     def close(self) -> None:
-        try:
-            self._pool.submit(self.store.close).result(timeout=10)
-        finally:
-            self._pool.shutdown(wait=False)
+        self._pool.shutdown(wait=True)
+        with self._lock:
+            stores, self._opened = self._opened, []
+        if self._single is not None:
+            stores.append(self._single)
+        for s in stores:
+            try:
+                s.close()
+            except Exception:  # noqa: BLE001 - closing is best effort at shutdown
+                log.warning("closing a store connection failed", exc_info=True)
 
 
 # -- pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request) ---------------------
@@ -334,18 +360,19 @@ class IngestRequest(BaseModel):
 def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
                store=None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
                max_limit: int = DEFAULT_MAX_LIMIT, cors_origins: Iterable[str] = (),
-               pipeline=None, allow_private_urls: bool = False):
+               pipeline=None, allow_private_urls: bool = False, store_threads: int = DEFAULT_STORE_THREADS):
     """The FastAPI app over the store at ``store_url`` (``open_store`` rules: a SQLite path or a
     ``postgresql://`` URL). ``token`` enables the write endpoints; ``store`` serves an already open
     store instead (it must tolerate calls from another thread); ``pipeline`` is the eventwire
     Pipeline used by ``/api/ingest`` (built on first use when not given); ``allow_private_urls``
     lets URL items point into the server's own network (off: a token holder could otherwise make
-    the server fetch from hosts only it can reach)."""
+    the server fetch from hosts only it can reach); ``store_threads`` is how many store
+    connections serve requests at once."""
     from . import __version__
 
     settings = Settings(store_url, token, max_body_bytes, max_limit, tuple(cors_origins or ()),
                         allow_private_urls)
-    runner = StoreRunner(store_url, store)
+    runner = StoreRunner(store_url, store, threads=store_threads)
     nlp_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventwire-nlp")
     state: dict[str, Any] = {"pipeline": pipeline, "summary": {}, "generation": 0}
     pipeline_lock = threading.Lock()
@@ -680,14 +707,15 @@ def _mount_docs(app) -> None:
 def app_from_env():
     """The app configured from the environment, for running under a process manager:
     ``uvicorn --factory eventwire.api:app_from_env`` with EVENTWIRE_DB (store URL or SQLite path),
-    EVENTWIRE_API_TOKEN, EVENTWIRE_MAX_BODY, EVENTWIRE_MAX_LIMIT and EVENTWIRE_CORS_ORIGINS
-    (comma-separated)."""
+    EVENTWIRE_API_TOKEN, EVENTWIRE_MAX_BODY, EVENTWIRE_MAX_LIMIT, EVENTWIRE_STORE_THREADS and
+    EVENTWIRE_CORS_ORIGINS (comma-separated)."""
     env = os.environ
     origins = [o.strip() for o in env.get("EVENTWIRE_CORS_ORIGINS", "").split(",") if o.strip()]
     return create_app(env.get("EVENTWIRE_DB") or None, token=env.get("EVENTWIRE_API_TOKEN") or None,
                       max_body_bytes=int(env.get("EVENTWIRE_MAX_BODY") or DEFAULT_MAX_BODY_BYTES),
                       max_limit=int(env.get("EVENTWIRE_MAX_LIMIT") or DEFAULT_MAX_LIMIT),
-                      cors_origins=origins)
+                      cors_origins=origins,
+                      store_threads=int(env.get("EVENTWIRE_STORE_THREADS") or DEFAULT_STORE_THREADS))
 
 
 # -- CLI ----------------------------------------------------------------------------------------
@@ -705,6 +733,8 @@ def add_cli(sub) -> None:
                    help=f"largest page size (default: {DEFAULT_MAX_LIMIT})")
     p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
                    help="allow cross-origin requests from ORIGIN (repeatable; default: none)")
+    p.add_argument("--store-threads", type=int, default=DEFAULT_STORE_THREADS, metavar="N",
+                   help=f"store connections serving requests at once (default: {DEFAULT_STORE_THREADS})")
     p.add_argument("--allow-private-urls", action="store_true",
                    help="let POST /api/ingest fetch URLs on loopback or private networks (default: refused)")
     p.set_defaults(run=run_serve)
@@ -720,7 +750,8 @@ def run_serve(args) -> int:
     if args.max_body < 1 or args.max_limit < 1:
         raise EventwireError("E704 --max-body and --max-limit must be positive", "E704")
     app = create_app(args.db, token=token, max_body_bytes=args.max_body, max_limit=args.max_limit,
-                     cors_origins=args.cors_origin, allow_private_urls=args.allow_private_urls)
+                     cors_origins=args.cors_origin, allow_private_urls=args.allow_private_urls,
+                     store_threads=args.store_threads)
     print(f"eventwire: dashboard at http://{args.host}:{args.port}/ , API docs at /docs; "
           f"write endpoints {'enabled' if token else 'disabled (no token)'}")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
