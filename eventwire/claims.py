@@ -102,7 +102,6 @@ class ClaimFinder:
                                       key=len, reverse=True) + ["$us", "$a"]
 
     def annotate(self, doc, document: Document) -> None:
-        text = doc.text
         numbers = self._numbers(doc)
         claims = []
         skip = set()
@@ -137,7 +136,6 @@ class ClaimFinder:
             c.id = f"C{n}"
             self._claimant(document, c)
             document.claims.append(c)
-        del text
 
     # numbers --------------------------------------------------------------------------------
     def _word_value(self, low: str) -> Optional[float]:

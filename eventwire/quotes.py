@@ -507,7 +507,6 @@ def _same_speaker(a: ActorRef, b: ActorRef) -> bool:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-_CLOSERS = " \t\n,;:—–-"
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
@@ -515,8 +514,6 @@ def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and (text[s].isspace() or text[s] in "\"“”‘’'«»`,;:—–"):
         s += 1
     while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:—–\"“”‘’'«»`"):
-        e -= 1
-    if e > s and text[e - 1] == "." and not text[s:e - 1].count(".") and False:
         e -= 1
     return s, e
 
