@@ -200,3 +200,37 @@ def test_serve_with_a_bad_store_is_one_line_error(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert status == 1
     assert err.startswith("error: E301") and "\n" not in err and "Traceback" not in err
+
+
+@pytest.mark.postgres
+def test_the_same_api_over_postgresql(pipeline, client):
+    """The API over PostgreSQL answers as it does over SQLite for the same articles."""
+    from eventwire.store import pgcluster
+
+    reason = pgcluster.unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    with pgcluster.server() as server_url:
+        url = pgcluster.fresh_database(server_url)
+        fill_store(url, pipeline)
+        with TestClient(create_app(url, max_limit=50)) as pg:
+            lite_counts = client.get("/api/meta").json()["counts"]
+            pg_counts = pg.get("/api/meta").json()["counts"]
+            for table in ("articles", "events", "quotes", "claims", "timexes"):
+                assert pg_counts[table] == lite_counts[table], table
+            for params in ({"type": "ASSAULT"}, {"actor": "Ukraine"}, {"since": "2025-05-22"}):
+                a = {e["event_id"] + e["type"] for e in client.get("/api/events", params=params).json()["items"]}
+                b = {e["event_id"] + e["type"] for e in pg.get("/api/events", params=params).json()["items"]}
+                assert a == b, params
+            some = pg.get("/api/articles").json()["items"][0]
+            art = pg.get(f"/api/articles/{some['id']}").json()
+            assert art["document"]["text"]
+            assert pg.get("/api/search", params={"q": "Zaporizhzhia"}).json()["count"] == 1
+            for bad in ("' OR 1=1 --", "\"; DROP TABLE events; --", "\\", "AND OR NOT ("):
+                for path, name in (("/api/events", "actor"), ("/api/events", "q"), ("/api/search", "q"),
+                                   ("/api/actors", "q"), ("/api/articles", "q")):
+                    r = pg.get(path, params={name: bad})
+                    assert r.status_code == 200, (path, name, bad, r.text[:200])
+                    assert "psycopg" not in r.text and "syntax" not in r.text.lower()
+            assert pg.get("/api/meta").json()["counts"] == pg_counts
+            assert pg.get("/api/summary").json()["events"] == pg_counts["events"]
