@@ -182,3 +182,11 @@ def test_resolve_phrase():
     a = resolve_phrase("Kremlin spokesman Dmitry Peskov", published="2025-05-17")
     assert (a.name, a.country, a.sector) == ("Dmitry Peskov", "RUS", "GOV")
     assert resolve_phrase("the weather") is None
+
+
+@pytest.mark.parametrize("text", ["Russian and Ukrainian soldiers died.",
+                                  "U.S. and Russian negotiators met in Geneva on Monday."])
+def test_conjoined_nationalities_make_one_actor_each(actors_only, text):
+    actors = _actors(actors_only, text)
+    countries = sorted(a.country for a in actors if a.sector in ("MIL", "GOV"))
+    assert len(countries) == 2 and len(set(countries)) == 2

@@ -231,7 +231,9 @@ class _Run:
             if self._parsed[t.i]:
                 close()
                 continue
-            if t.i in phrasal or (not run and t.lower_ in DETERMINERS) or \
+            adj_pair = (run and t.lower_ in ("and", "or") and _is_adj(self.tok_hit.get(run[-1]))
+                        and _is_adj(self.tok_hit.get(t.i + 1)))  # "Russian and Ukrainian soldiers"
+            if t.i in phrasal or (not run and t.lower_ in DETERMINERS) or adj_pair or \
                     (run and t.text in ("'s", "’s") and t.i + 1 in phrasal):
                 if run and t.lower_ in DETERMINERS:
                     close()
@@ -396,7 +398,8 @@ class _Run:
                 sector = "ELI"
             states = [x for x in hits if x.entry is not None and x.entry.kind == "state" and x.how != "place"]
             countries = _unique([x.entry.country for x in states if x.entry.sector is None])
-            if len(countries) > 1 and all(x.how == "adjective" for x in states):
+            if len(countries) > 1 and all(x.end <= h.i and x.how in ("adjective", "name") for x in states) \
+                    and any(doc[k].lower_ in ("and", "or", "&") for k in range(states[0].end, states[-1].start)):
                 # "Russian and Ukrainian soldiers": one actor per country
                 for k, x in enumerate(states):
                     s = doc[x.start].idx
@@ -851,6 +854,10 @@ def _strip_det(s: str) -> str:
         if s.startswith(d):
             return s[len(d):]
     return s
+
+
+def _is_adj(hit: Optional[Hit]) -> bool:
+    return hit is not None and hit.how == "adjective"
 
 
 def _crude_lemma(word: str) -> str:
