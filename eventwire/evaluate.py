@@ -432,6 +432,8 @@ def speaker_right(gold_quote: dict, speaker) -> bool:
 class QuoteScores:
     spans: PRF = field(default_factory=PRF)
     speaker: Accuracy = field(default_factory=Accuracy)
+    missed: list = field(default_factory=list)    # gold quotes without a match
+    false: list = field(default_factory=list)     # predicted quotes without a match
 
     def add(self, o: "QuoteScores") -> None:
         self.spans.add(o.spans)
@@ -452,6 +454,8 @@ def score_quotes(gold: dict, doc: Document, line: Optional[GoldLine] = None) -> 
 
     pairs = _greedy(list(enumerate(golds)), list(range(len(preds))), score)
     out = QuoteScores(PRF(tp=len(pairs), fp=len(preds) - len(pairs), fn=len(golds) - len(pairs)))
+    out.missed = [g for gi, g in enumerate(golds) if gi not in {a for a, _ in pairs}]
+    out.false = [q for pi, q in enumerate(preds) if pi not in {b for _, b in pairs}]
     for gi, pi in pairs:
         g = golds[gi]
         if g.get("speaker") or g.get("speaker_start") is not None:
@@ -487,6 +491,9 @@ def _timex_places(line: GoldLine, g: dict) -> list[Spn]:
 class TimexScores:
     spans: PRF = field(default_factory=PRF)
     value: Accuracy = field(default_factory=Accuracy)
+    missed: list = field(default_factory=list)    # gold timexes without a match
+    false: list = field(default_factory=list)     # predicted timexes without a match
+    wrong: list = field(default_factory=list)     # (gold, predicted) matched with another value
 
     def add(self, o: "TimexScores") -> None:
         self.spans.add(o.spans)
@@ -512,9 +519,14 @@ def score_timexes(gold: dict, doc: Document, line: Optional[GoldLine] = None) ->
 
     pairs = _greedy(list(range(len(golds))), list(range(len(preds))), score)
     out = TimexScores(PRF(tp=len(pairs), fp=len(preds) - len(pairs), fn=len(golds) - len(pairs)))
+    out.missed = [g for gi, g in enumerate(golds) if gi not in {a for a, _ in pairs}]
+    out.false = [t for pi, t in enumerate(preds) if pi not in {b for _, b in pairs}]
     for gi, pi in pairs:
         if golds[gi].get("value") is not None:
-            out.value.count(norm_timex_value(preds[pi].value) == norm_timex_value(golds[gi]["value"]))
+            ok = norm_timex_value(preds[pi].value) == norm_timex_value(golds[gi]["value"])
+            out.value.count(ok)
+            if not ok:
+                out.wrong.append((golds[gi], preds[pi]))
     return out
 
 
@@ -804,7 +816,7 @@ def add_cli(sub) -> None:
     p.add_argument("--pred", metavar="PRED.jsonl",
                    help="score saved predictions (from --dump) instead of running the pipeline")
     p.add_argument("--errors", action="store_true",
-                   help="print missed and false events with their sentences (stderr)")
+                   help="print missed and false events (with their sentences), quotes and timexes (stderr)")
     p.add_argument("--batch-size", type=int, default=16, help="articles per spaCy batch (default 16)")
     p.set_defaults(run=run_evaluate)
 
@@ -833,8 +845,13 @@ def run_evaluate(args) -> int:
     dump = open(args.dump, "w", encoding="utf-8") if args.dump else None
 
     def on_doc(rec, doc, body):
-        if args.errors and doc is not None and isinstance(rec.get("events"), list):
-            _print_event_errors(rec, doc)
+        if args.errors and doc is not None:
+            if isinstance(rec.get("events"), list):
+                _print_event_errors(rec, doc)
+            if isinstance(rec.get("quotes"), list):
+                _print_quote_errors(rec, doc)
+            if isinstance(rec.get("timexes"), list):
+                _print_timex_errors(rec, doc)
         if dump is not None:
             row = doc.to_dict() if doc is not None else {"id": rec.get("id"), "text": body}
             row["gold_id"] = rec.get("id")
@@ -871,6 +888,30 @@ def _print_event_errors(rec: dict, doc: Document, err=sys.stderr) -> None:
         tgt = f"{p.target.name if p.target else None}({_country(p.target)})"
         print(f"FALSE  {rec.get('id')}: {p.type} {src}->{tgt} trigger={p.trigger.text!r} | "
               f"{' '.join(p.sentence.text.split())}", file=err)
+
+
+def _short(text: str, n: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _print_quote_errors(rec: dict, doc: Document, err=sys.stderr) -> None:
+    s = score_quotes(rec, doc)
+    for g in s.missed:
+        print(f"MISSED {rec.get('id')}: quote by {g.get('speaker')}: {_short(g.get('text', ''))!r}", file=err)
+    for q in s.false:
+        who = q.speaker.name if q.speaker else None
+        print(f"FALSE  {rec.get('id')}: quote by {who}: {_short(q.content.text)!r}", file=err)
+
+
+def _print_timex_errors(rec: dict, doc: Document, err=sys.stderr) -> None:
+    s = score_timexes(rec, doc)
+    for g in s.missed:
+        print(f"MISSED {rec.get('id')}: timex {g.get('text')!r} = {g.get('value')}", file=err)
+    for t in s.false:
+        print(f"FALSE  {rec.get('id')}: timex {t.text!r} = {t.value}", file=err)
+    for g, t in s.wrong:
+        print(f"VALUE  {rec.get('id')}: timex {t.text!r} = {t.value}, gold {g.get('value')}", file=err)
 
 
 def format_table(report: Report, name: str = "") -> str:
