@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -264,12 +262,13 @@ def _mini_predictions() -> list[dict]:
     return [d.to_dict(), {"gold_id": "mini-2", "text": body}]
 
 
-def test_cli_scores_saved_predictions_exactly(tmp_path):
+def test_cli_scores_saved_predictions_exactly(tmp_path, capsys):
+    from eventwire.cli import main
+
     pred = tmp_path / "pred.jsonl"
     pred.write_text("".join(json.dumps(r) + "\n" for r in _mini_predictions()), encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "eventwire.cli", "evaluate", str(MINI), "--json",
-                          "--pred", str(pred)], capture_output=True, text=True, check=True)
-    r = json.loads(out.stdout)
+    assert main(["evaluate", str(MINI), "--json", "--pred", str(pred)]) == 0
+    r = json.loads(capsys.readouterr().out)
     assert set(r) == {"articles", "events", "quotes", "timexes", "claims", "body", "boilerplate"}
     assert r["articles"] == 2
     # CONSULT right (codes swapped is fine: undirected), PROTEST missed (ASSAULT predicted)
@@ -288,12 +287,14 @@ def test_cli_scores_saved_predictions_exactly(tmp_path):
     assert r["boilerplate"] == {"leaked_lines": 2}
 
 
-def test_cli_runs_the_pipeline_on_our_gold(tmp_path):
+def test_cli_runs_the_pipeline_on_our_gold(tmp_path, capsys):
     """The real path: pipeline + HTML extraction. Thresholds are what the simple sentences need."""
-    out = subprocess.run([sys.executable, "-m", "eventwire.cli", "evaluate", str(MINI), "--json",
-                          "--dump", str(tmp_path / "d.jsonl")], capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    r = json.loads(out.stdout)
+    from eventwire.cli import main
+
+    status = main(["evaluate", str(MINI), "--json", "--dump", str(tmp_path / "d.jsonl")])
+    out = capsys.readouterr()
+    assert status == 0, out.err
+    r = json.loads(out.out)
     assert r["timexes"]["f1"] == 1.0 and r["timexes"]["value_accuracy"] == 1.0
     assert r["quotes"]["r"] >= 0.5 and r["quotes"]["speaker_accuracy"] == 1.0
     assert r["events"]["type"]["r"] >= 0.5
@@ -302,14 +303,20 @@ def test_cli_runs_the_pipeline_on_our_gold(tmp_path):
     assert len((tmp_path / "d.jsonl").read_text().splitlines()) == 2
 
 
-def test_cli_table_and_bad_gold(tmp_path):
+def test_cli_table_and_bad_gold(tmp_path, capsys):
+    from eventwire.cli import main
+
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("".join(json.dumps(r) + "\n" for r in _mini_predictions()), encoding="utf-8")
+    assert main(["evaluate", str(MINI), "--pred", str(pred)]) == 0
+    table = capsys.readouterr().out
+    assert "events: type" in table and "body tokens" in table and "2 of 5 listed lines leaked" in table
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{not json\n", encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "eventwire.cli", "evaluate", str(bad)],
-                         capture_output=True, text=True)
-    assert out.returncode == 1
-    assert out.stderr.startswith("error: E201") and "Traceback" not in out.stderr
-    assert len(out.stderr.strip().splitlines()) == 1
+    assert main(["evaluate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: E201") and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
 
 
 # -- the demo corpus and its gold -------------------------------------------------------
