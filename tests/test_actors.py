@@ -190,3 +190,8 @@ def test_conjoined_nationalities_make_one_actor_each(actors_only, text):
     actors = _actors(actors_only, text)
     countries = sorted(a.country for a in actors if a.sector in ("MIL", "GOV"))
     assert len(countries) == 2 and len(set(countries)) == 2
+
+
+def test_stance_adjectives_do_not_place(actors_only):
+    actors = _actors(actors_only, "A prominent anti-Syria journalist was killed.")
+    assert _find(actors, "journalist").country is None

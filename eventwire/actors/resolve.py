@@ -50,6 +50,8 @@ FORMER = {"former", "ex", "retired", "disgraced", "ousted", "deposed", "late"}
 SKIP_PERSONS = {"god", "allah", "jesus"}
 MAX_SPAN_TOKENS = 14
 DETERMINERS = {"the", "a", "an"}
+STANCE_PREFIXES = {"pro", "anti", "non"}
+NOT_LOCAL = {"foreign", "international", "western", "multinational", "peacekeeping", "allied", "regional"}
 # sectors of actors that belong to a state, so that the state around them places them
 PLACED_SECTORS = {"GOV", "MIL", "COP", "LEG", "JUD", "SPY", "OPP", "PTY", "ELI"}
 
@@ -444,6 +446,8 @@ class _Run:
 
     # -- helpers: evidence --------------------------------------------------------------------
     def _country(self, hits, toks, context) -> tuple[Optional[str], Optional[str]]:
+        # "pro-Iranian", "anti-Syria": a stance towards a country, not membership of it
+        hits = [x for x in hits if not self._stance(x)]
         for x in hits:
             if x.how == "place":
                 if x.country:
@@ -458,6 +462,12 @@ class _Run:
             if x.entry is not None and x.entry.kind != "person" and x.entry.country:
                 return x.entry.country, "org"
         return None, None
+
+    def _stance(self, x: Hit) -> bool:
+        doc = self.doc
+        k = x.start
+        return (k >= 2 and doc[k - 1].text == "-" and doc[k - 2].lower_ in STANCE_PREFIXES
+                and doc[k - 1].idx == doc[k - 2].idx + len(doc[k - 2]))
 
     def _agents(self, toks, exclude) -> list:
         """Agent words in the phrase: [(sector, is_title, first token, last token, term)], longest
@@ -737,6 +747,8 @@ class _Run:
             if a.sector not in PLACED_SECTORS and not (a.kind == "person" and a.role):
                 continue
             m = a.mentions[0]
+            if set(m.text.lower().split()) & NOT_LOCAL:
+                continue  # "foreign troops stationed in Ukraine" are not Ukraine's
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             sent = span.sent if span is not None else None
             near = [(abs(st - m.start), c) for st, c in states
