@@ -308,7 +308,7 @@ class QuoteFinder:
                 f.speaker_tok = _subject(cue)
                 f.attribution = [(q.close, tail_end)] if where == "after" else \
                     [(_sentence_start(text, q.open, 0), q.open)]
-            elif prev is not None and prev.para >= para - 1:
+            elif prev is not None and _lines_between(text, prev.content[1], q.open) <= 1:
                 f.speaker = prev.speaker        # filled when resolved: inherit from the quote before
                 f.speaker_tok = "inherit"
             out.append(f)
@@ -402,6 +402,8 @@ class QuoteFinder:
         """ "X, Mr. Morgan said, Y." and "X, the IMF said." — the attribution set off by commas."""
         text = doc.text
         sent = verb.sent
+        if verb.dep_ in ("relcl", "acl") or subj.lower_ in ("who", "which", "that"):
+            return None       # "Ukraine, which still asserts its ownership, …" is not a report
         core = [subj] + [c for c in verb.children if not c.is_punct]
         lo = min(min(c.left_edge.i for c in core), subj.left_edge.i, verb.i)
         hi = max([c.right_edge.i for c in core if c.i > verb.i] + [verb.i])
@@ -495,9 +497,14 @@ class QuoteFinder:
         for q in document.quotes:
             if (q.channel is None and prev is not None and prev.channel and q.speaker and prev.speaker
                     and _same_speaker(q.speaker, prev.speaker)
-                    and text.count("\n", prev.content.end, q.content.start) <= 1):
+                    and _lines_between(text, prev.content.end, q.content.start) == 0):
                 q.channel = prev.channel
             prev = q
+
+
+def _lines_between(text: str, a: int, b: int) -> int:
+    """Non-blank lines wholly between offsets a and b (0: same or adjacent paragraphs)."""
+    return sum(1 for line in text[a:b].split("\n")[1:-1] if line.strip())
 
 
 def _same_speaker(a: ActorRef, b: ActorRef) -> bool:
