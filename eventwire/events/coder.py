@@ -219,14 +219,26 @@ class EventCoder:
         names a party, "officials" but not "peace")."""
         if tok is None:
             return None
+        if tok.lower_ in PRONOUNS:
+            # "police said they detained …": the named antecedent, not the pronoun's own span
+            speaker = self._speaker_for(tok, document)
+            if speaker is not None:
+                return speaker
         start, end = np_span(tok)
         found = document.mentions_in(start, end)
-        if not found:
-            sub = sorted(tok.subtree, key=lambda t: t.i)
-            found = document.mentions_in(sub[0].idx, sub[-1].idx + len(sub[-1].text))
         if found:
             actor, mention = next(((a, m) for a, m in found if m.start <= tok.idx < m.end), found[0])
             return document.ref(actor, mention)
+        # "a spokesman for Ukraine's Ministry of Foreign Affairs": the actor named inside the
+        # phrase's of/for part, resting on the phrase as written
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "for"):
+                sub = sorted(c.subtree, key=lambda t: t.i)
+                inner = document.mentions_in(sub[0].idx, sub[-1].idx + len(sub[-1].text))
+                if inner:
+                    ref = document.ref(inner[0][0], None)
+                    ref.mention = Span.of(document.text, start, end)
+                    return ref
         if tok.lower_ in PRONOUNS:
             speaker = self._speaker_for(tok, document)
             if speaker is not None:

@@ -36,6 +36,11 @@ LIGHT_VERBS = frozenset("impose levy announce hold launch conduct carry stage si
                         "provide issue file express voice begin start open resume order "
                         "approve adopt extend slap introduce announce".split())
 PRONOUNS = frozenset("i we he she they it you me us him her them".split())
+# Joint acts: coordinated subjects of these ("Mexico and the UK signed …") are the two parties.
+MUTUAL = frozenset(("AGREE", "CONSULT", "COOPERATE"))
+MUTUAL_VERBS = frozenset(("sign", "ratify", "conclude", "reach", "hold"))
+MUTUAL_NOUNS = frozenset(("agreement", "deal", "accord", "treaty", "talk", "talks", "meeting", "pact",
+                          "memorandum", "exercise", "drill", "negotiation", "summit"))
 PARTY_ENTS = frozenset(("PERSON", "ORG", "GPE", "NORP", "FAC"))
 NOT_PARTY = frozenset(("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"))
 
@@ -299,8 +304,11 @@ def frame_for(trigger: Token, entry: Optional[Trigger]) -> Frame:
     # "Russia and Ukraine agreed": coordinated subjects make an undirected pair
     if f.source is not None and not f.undirected:
         conj = _first(f.source, ("conj",))
-        mutual = entry is not None and entry.plover in ("AGREE", "CONSULT", "COOPERATE")
-        if conj is not None and (f.target is None or mutual and not is_named(f.target)):
+        obj = _first(trigger, ("dobj",))
+        mutual = entry is not None and entry.plover in MUTUAL or trigger.lemma_ in MUTUAL_VERBS or (
+            obj is not None and obj.lemma_.lower() in MUTUAL_NOUNS)
+        with_obj = _prep_object(trigger, ("with",)) if pos in ("VERB", "AUX") else None
+        if conj is not None and (f.target is None or mutual and with_obj is None):
             if True:
                 f.target = conj
                 f.undirected = True
