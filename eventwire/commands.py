@@ -15,6 +15,9 @@ def add_cli(sub) -> None:
     p.add_argument("--published", metavar="YYYY-MM-DD", help="publication date for articles that give none")
     p.add_argument("-o", "--output", metavar="OUT.jsonl", help="write JSON lines here instead of stdout")
     p.add_argument("--pretty", action="store_true", help="indent the JSON (stdout only)")
+    p.add_argument("--max-bytes", type=int, default=None, metavar="N",
+                   help="largest article (file or JSONL line) in bytes (default: EVENTWIRE_MAX_BYTES or 1000000)")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default: 1)")
     p.set_defaults(run=run_extract)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the output")
@@ -30,15 +33,31 @@ def add_cli(sub) -> None:
     p.set_defaults(run=run_actors)
 
 
-def extract_items(paths, published=None) -> Iterator:
-    """Documents (or Failures, in place) for every article under ``paths``, in input order."""
-    from .pipeline import Pipeline
+def extract_items(paths, published=None, max_bytes=None, workers=1) -> Iterator:
+    """Documents (or Failures, in place) for every article under ``paths``, in input order.
 
-    items = list(iter_items(paths, published, max_bytes_from_env()))
-    articles = [i for i in items if not isinstance(i, Failure)]
-    docs = iter(Pipeline().pipe(articles)) if articles else iter(())
-    for item in items:
-        yield item if isinstance(item, Failure) else next(docs)
+    Streamed through ``scale.process``: an article that makes a stage fail becomes a Failure
+    (E601) and the others go on; the model is loaded only when there is an article."""
+    from .scale import process
+
+    items = iter_items(paths, published, max_bytes or max_bytes_from_env())
+    first = next(items, None)
+    if first is None:
+        return
+    if isinstance(first, Failure):
+        yield first
+        first = next(items, None)
+        while isinstance(first, Failure):
+            yield first
+            first = next(items, None)
+        if first is None:
+            return
+    yield from process(_chain(first, items), workers=workers)
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
 
 
 def report_failures(failures: list[Failure], total: int, err: TextIO = sys.stderr) -> int:
@@ -57,7 +76,7 @@ def run_extract(args) -> int:
     failures, total = [], 0
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
-        for item in extract_items(args.paths, args.published):
+        for item in extract_items(args.paths, args.published, args.max_bytes, args.workers):
             total += 1
             if isinstance(item, Failure):
                 failures.append(item)

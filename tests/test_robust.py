@@ -172,3 +172,10 @@ def test_bom_then_nothing_is_empty():
     with pytest.raises(InputError) as exc:
         decode(codecs.BOM_UTF8 + b"  \n", "x")
     assert exc.value.code == "E102"
+
+
+def test_max_bytes_option(tmp_path):
+    proc = subprocess.run(EVENTWIRE + ["extract", str(BAD / "good_plain.txt"), "--max-bytes", "100"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 3
+    assert proc.stderr.splitlines()[0].startswith("error: E104 ") and "100 bytes" in proc.stderr
