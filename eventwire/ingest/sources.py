@@ -106,7 +106,10 @@ def _parse_words(text: str):
     import dateparser  # slow to import; only dumps with written-out dates need it
 
     try:
-        return dateparser.parse(text, languages=["en"], settings={"STRICT_PARSING": True})
+        # Absolute dates only: a relative word ("yesterday", "now") would be read against the
+        # clock of the machine ingesting, not the article's publication.
+        return dateparser.parse(text, languages=["en"], settings={
+            "STRICT_PARSING": True, "PARSERS": ["custom-formats", "absolute-time"]})
     except Exception:  # noqa: BLE001 - dateparser raises assorted errors on odd strings
         return None
 
