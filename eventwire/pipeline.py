@@ -113,6 +113,10 @@ FULL_PARSE_ENV = "EVENTWIRE_FULL_PARSE"
 # may hold an event, a quote or a claim get. en_core_web_sm's NER has its own embedding layer,
 # so it runs without tok2vec; the tagger and the parser listen to tok2vec.
 LIGHT_PIPES = ("ner",)
+# Texts shorter than this are parsed whole: there is little to save, and cutting a short text
+# into chunks only risks the parse. Cue-less stretches shorter than MIN_LIGHT_CHARS are parsed too.
+FAST_MIN_CHARS = 2000
+MIN_LIGHT_CHARS = 300
 
 
 class Pipeline:
@@ -206,14 +210,28 @@ class Pipeline:
 
     def _plan(self, text: str) -> list[tuple]:
         """``(start, chunk text, parse?, sentence starts)`` covering ``text`` exactly, in order."""
-        if not self.fast or not text.strip():
+        if not self.fast or len(text) < FAST_MIN_CHARS or not text.strip():
             return [(0, text, True, None)]
         sents = split_sentences(text)
+        wants = [self._cues.wants_parse(text[s:e]) for s, e in sents]
+        # A short cue-less stretch between parsed ones (a fragment the cheap splitter cut off, a
+        # one-line aside) is parsed with them: it saves little and would cut the parser's context.
+        i = 0
+        while i < len(sents):
+            if wants[i]:
+                i += 1
+                continue
+            j = i
+            while j < len(sents) and not wants[j]:
+                j += 1
+            if sents[j - 1][1] - sents[i][0] < MIN_LIGHT_CHARS:
+                wants[i:j] = [True] * (j - i)
+            i = j
         plan, i = [], 0
         while i < len(sents):
-            parse = self._cues.wants_parse(text[sents[i][0]:sents[i][1]])
+            parse = wants[i]
             j = i + 1
-            while j < len(sents) and self._cues.wants_parse(text[sents[j][0]:sents[j][1]]) == parse:
+            while j < len(sents) and wants[j] == parse:
                 j += 1
             start, end = sents[i][0], sents[j - 1][1]
             # Runs of sentences of one kind go together: the parser then sets the sentence
