@@ -77,3 +77,14 @@ def test_conditional_sanctions_are_a_threat(code):
 
 def test_no_events_without_actors(code):
     assert code("The weather was mild and the markets were calm.") == []
+
+
+def test_states_behind_a_plural_subject_meeting_at_home(code):
+    e = _one(code("Ministers from Norway and Sweden met in Oslo on Tuesday."), "CONSULT")
+    assert e.undirected and {e.source.country, e.target.country} == {"NOR", "SWE"}
+    assert e.location == "Oslo" and e.mode != "third-party"
+
+
+def test_will_not_accept_is_an_asserted_rejection(code):
+    e = _one(code('"We will not accept these terms," said Swedish Prime Minister Ulf Kristersson.'), "REJECT")
+    assert e.status == "asserted" and e.source.country == "SWE"

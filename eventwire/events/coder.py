@@ -189,6 +189,10 @@ class EventCoder:
         if plover == "THREATEN" and status == "hypothetical":
             status = ev.status = "asserted"   # "would levy sanctions if …" is a threat made now
         self._place(ev, frame, sent, document)
+        if ev.mode == "third-party" and ev.location_country and ev.location_country in (
+                source.country if source else None, target.country if target else None):
+            home = self.ont.code_for("CONSULT")   # met at home: not a third-party venue
+            ev.mode, ev.cameo, ev.goldstein = None, home.code, home.goldstein
         self._date(ev, sent, document)
         return ev
 

@@ -301,6 +301,16 @@ def frame_for(trigger: Token, entry: Optional[Trigger]) -> Frame:
                 a, b = _between(to_obj)
                 f.notes.append("meeting-between")
                 f.target, f.alt_target = a, b
+    # "Ministers from Norway and Sweden met": the two states behind a plural subject
+    if f.source is not None and not f.undirected:
+        for c in f.source.children:
+            pobj = _first(c, ("pobj",)) if c.dep_ == "prep" and c.lower_ in ("from", "of") else None
+            conj = _first(pobj, ("conj",)) if pobj is not None else None
+            if conj is not None and (f.target is None or not is_named(f.target)
+                                     or f.target.ent_type_ in ("GPE", "LOC") and entry is not None
+                                     and entry.plover in MUTUAL):
+                f.source, f.target, f.undirected = pobj, conj, True
+                break
     # "Russia and Ukraine agreed": coordinated subjects make an undirected pair
     if f.source is not None and not f.undirected:
         conj = _first(f.source, ("conj",))

@@ -79,6 +79,10 @@ def status_of(trigger: Token, governor: Optional[Token], plover: str, ont: Ontol
             return "hypothetical"
         if tok.dep_ in ("ccomp", "advcl", "relcl") or tok.lemma_.lower() in cues["reporting_verbs"]:
             break
+    # "will not accept these terms" is a rejection made now, not a negated event
+    if plover == "REJECT" and _has_neg(trigger, cues) and trigger.lemma_.lower() not in (
+            "reject", "refuse", "deny", "decline", "oppose", "veto"):
+        return "asserted"
     # 1. negation on the predicate itself, or a negating verb above it ("failed to", "has yet to")
     for tok in chain:
         if _has_neg(tok, cues) and (tok.i in own or tok.pos_ in ("VERB", "AUX", "ADJ")):
