@@ -29,10 +29,27 @@ def _party(row: dict, side: str) -> Optional[str]:
 
 
 def story_key(row: dict) -> tuple:
-    src, tgt = _party(row, "source"), _party(row, "target")
+    """(type, status family, the two parties in a fixed order): the parties are sorted so that a
+    report telling an event from the other side ("Ukraine and Russia agreed" beside "Russia agreed
+    with Ukraine") lands in the same group; ``_direction`` tells whether that order is the text's."""
+    src, tgt = _party(row, "source") or "", _party(row, "target") or ""
+    return row["type"], STATUS_FAMILY.get(row["status"], row["status"]), *sorted((src, tgt))
+
+
+def _direction(row: dict) -> Optional[bool]:
+    """None for an undirected event, else whether its source sorts first (its order in the key)."""
     if row.get("undirected"):
-        src, tgt = sorted((src or "", tgt or ""))
-    return row["type"], STATUS_FAMILY.get(row["status"], row["status"]), src, tgt
+        return None
+    src, tgt = _party(row, "source") or "", _party(row, "target") or ""
+    return src <= tgt
+
+
+def _compatible(direction: Optional[bool], members: list[dict]) -> bool:
+    """An undirected mention fits any story; a directed one fits a story told in its direction
+    or only undirected so far."""
+    if direction is None:
+        return True
+    return all(d is None or d == direction for d in (_direction(m) for m in members))
 
 
 def _day(value: Optional[str]) -> Optional[date]:
@@ -51,19 +68,37 @@ def _strength(row: dict) -> tuple:
 def build_stories(events: Iterable[dict]) -> tuple[list[dict], list[dict]]:
     """(story rows, story_event rows) from event rows (as the store returns them)."""
     groups: dict[tuple, list[list[dict]]] = {}
+    undated = []
     for row in sorted(events, key=lambda r: (r.get("day") or "", r.get("published") or "", r["id"])):
-        key = story_key(row)
         day = _day(row.get("day"))
         if day is None:
-            key = key + (row["article_id"],)  # undated: only merged within its own article
-        clusters = groups.setdefault(key, [])
-        last = clusters[-1] if clusters else None
-        if last is not None:
-            last_day = _day(last[-1].get("day"))
-            if day is None or (last_day is not None and (day - last_day).days <= WINDOW_DAYS):
-                last.append(row)
-                continue
-        clusters.append([row])
+            undated.append(row)
+            continue
+        clusters = groups.setdefault(story_key(row), [])
+        direction = _direction(row)
+        home = None
+        for members in reversed(clusters):  # the latest compatible story within the window
+            if (day - _day(members[-1].get("day"))).days > WINDOW_DAYS:
+                break
+            if _compatible(direction, members):
+                home = members
+                break
+        if home is None:
+            clusters.append([row])
+        else:
+            home.append(row)
+    # A mention with no date at all joins the latest story it fits (a report that did not
+    # date what others dated is still the same event); with none, it stays a story of its own
+    # article.
+    for row in undated:
+        clusters = groups.setdefault(story_key(row), [])
+        direction = _direction(row)
+        target = next((m for m in reversed(clusters) if _compatible(direction, m)), None)
+        if target is None or (not any(_day(m.get("day")) for m in target)
+                              and target[0]["article_id"] != row["article_id"]):
+            clusters.append([row])
+        else:
+            target.append(row)
 
     stories, links = [], []
     for clusters in groups.values():

@@ -112,6 +112,7 @@ def test_event_rows_carry_their_evidence(filled, docs):
         if r["source_start"] is not None:
             assert r["source_name"]
         assert r["day"] == (r["date"] if r["date"] and len(r["date"]) == 10 else r["published"])[:10]
+        assert r["date_start"] <= r["day"] <= r["date_end"] or not r["date"] or len(r["date"]) != 10
 
 
 def test_event_filters(filled):
@@ -128,9 +129,9 @@ def test_event_filters(filled):
     assert filled.events(actor="Atlantis", limit=500) == []
 
     june9 = filled.events(since="2025-06-09", limit=500)
-    assert june9 and all(r["day"] >= "2025-06-09" for r in june9)
+    assert june9 and all(r["date_end"] >= "2025-06-09" for r in june9)
     early = filled.events(until="2025-06-04", limit=500)
-    assert all(r["day"] <= "2025-06-04" for r in early)
+    assert all(r["date_start"] <= "2025-06-04" for r in early)
     assert not {r["id"] for r in june9} & {r["id"] for r in early}
 
     grain = filled.events(q="grain corridor", limit=500)
@@ -280,3 +281,72 @@ def test_an_older_store_is_migrated_in_place(tmp_path, docs):
         s.rebuild_positions()
     cols = [r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(positions)")]
     assert "issue_order" in cols
+
+
+def _dated(doc: Document, article_id: str, dates: list) -> Document:
+    """``doc`` as another article whose events carry ``dates`` (as the timex stage writes them)."""
+    events = [replace(e, date=d) for e, d in zip(doc.events, dates)]
+    return replace(doc, id=article_id, url=f"https://dates.example/{article_id}", events=events,
+                   text=doc.text + f"\n\n{article_id}")
+
+
+def test_weeks_months_and_years_are_found_by_day_ranges(store, docs):
+    doc = docs["grain"]
+    assert len(doc.events) >= 4
+    dates = ["2025-W22", "2025-05", "2022", "2025-06-02"] + [None] * (len(doc.events) - 4)
+    store.add_document(_dated(doc, "dated", dates))
+    rows = {r["date"]: r for r in store.events(article_id=store.article("dated")["id"], limit=500)}
+    assert (rows["2025-W22"]["date_start"], rows["2025-W22"]["date_end"]) == ("2025-05-26", "2025-06-01")
+    assert (rows["2025-05"]["date_start"], rows["2025-05"]["date_end"]) == ("2025-05-01", "2025-05-31")
+    assert (rows["2022"]["date_start"], rows["2022"]["date_end"]) == ("2022-01-01", "2022-12-31")
+    assert rows["2025-06-02"]["date_start"] == rows["2025-06-02"]["date_end"] == "2025-06-02"
+    undated = [r for d, r in rows.items() if d is None]
+    assert all(r["date_start"] == r["date_end"] == doc.published[:10] for r in undated)
+
+    def found(**window):
+        return {r["date"] for r in store.events(limit=500, **window)} - {None}
+
+    assert found(since="2025-05-30", until="2025-05-30") == {"2025-W22", "2025-05"}
+    assert found(since="2022-07-01", until="2022-07-31") == {"2022"}
+    assert found(since="2025-06-01", until="2025-06-03") == {"2025-W22", "2025-06-02"}
+    assert found(until="2024-12-31") == {"2022"}
+    assert found(since="2025-06-02") == {"2025-06-02"}
+    assert store.count_events(since="2025-05-30", until="2025-05-30") == len(found(since="2025-05-30", until="2025-05-30"))
+
+
+@pytest.mark.parametrize("wild", ["%", "_", "\\", "!", "50%"])
+def test_wildcards_in_an_actor_filter_are_literal(store, docs, wild):
+    doc = docs["grain"]
+    odd = f"Group 50%_\\!"  # a name that literally contains every wildcard
+    first = doc.events[0]
+    renamed = replace(first, source=replace(first.source, name=odd, country=None)) if first.source else None
+    assert renamed is not None
+    odd_actor = replace(doc.actors[0], name=odd, country=None)
+    store.add_document(replace(doc, events=[renamed, *doc.events[1:]], actors=[odd_actor, *doc.actors[1:]]))
+    store.add_document(docs["talks"])
+    assert [a["name"] for a in store.actors(q=wild, limit=500)] == [odd]
+    assert {r["source_name"] for r in store.events(actor=wild, limit=500)} == {odd}
+    assert store.actors(q="%%%", limit=500) == [] and store.events(actor="__", limit=500) == []
+
+
+def test_the_events_page_and_actor_counts_read_indexes(tmp_path, docs):
+    """SQLite's plan: one page of events is read in index order (no sort of every event), and the
+    actors listing counts each side from covering indexes, never from the event rows."""
+    with open_store(str(tmp_path / "plan.db")) as s:
+        for d in docs.values():
+            s.add_document(d)
+        s.events(limit=5)  # the query runs
+        con = s.conn
+        page = con.execute("EXPLAIN QUERY PLAN SELECT e.*, a.title FROM events e JOIN articles a "
+                           "ON a.id = e.article_id ORDER BY e.day DESC NULLS LAST, e.article_id, e.seq "
+                           "LIMIT 100").fetchall()
+        details = " | ".join(r[3] for r in page)
+        assert "USING INDEX events_page" in details and "TEMP B-TREE" not in details, details
+        typed = " | ".join(r[3] for r in con.execute(
+            "EXPLAIN QUERY PLAN SELECT e.* FROM events e WHERE e.type = 'AGREE' "
+            "ORDER BY e.day DESC NULLS LAST, e.article_id, e.seq LIMIT 100"))
+        assert "events_type_page" in typed and "TEMP B-TREE" not in typed, typed
+        sides = " | ".join(r[3] for r in con.execute(
+            "EXPLAIN QUERY PLAN SELECT source_name, source_country, count(*) FROM events "
+            "WHERE source_name IS NOT NULL GROUP BY source_name, source_country"))
+        assert "COVERING INDEX events_source_party" in sides, sides

@@ -52,9 +52,35 @@ def test_type_status_and_parties_keep_events_apart():
 def test_undirected_events_match_either_order():
     a = row(1, "2025-06-01", type="AGREE", source=("Russia", "RUS"), target=("Ukraine", "UKR"), undirected=True)
     b = row(2, "2025-06-01", type="AGREE", source=("Ukraine", "UKR"), target=("Russia", "RUS"), undirected=True)
+    # A report that tells the same agreement as one side's act is still that agreement.
     c = row(3, "2025-06-01", type="AGREE", source=("Ukraine", "UKR"), target=("Russia", "RUS"))
     stories, _ = build_stories([a, b, c])
+    assert [s["num_mentions"] for s in stories] == [3]
+
+
+def test_directed_events_in_opposite_directions_stay_apart():
+    there = row(1, "2025-06-01", type="ACCUSE")
+    back = row(2, "2025-06-01", type="ACCUSE", source=("Ukraine", "UKR"), target=("Russia", "RUS"))
+    both = row(3, "2025-06-01", type="ACCUSE", undirected=True)
+    stories, links = build_stories([there, back, both])
     assert sorted(s["num_mentions"] for s in stories) == [1, 2]
+    story_of = {l["event_row"]: l["story_id"] for l in links}
+    assert story_of[there["id"]] != story_of[back["id"]]
+
+
+def test_a_leader_and_the_country_are_one_party():
+    rows = [row(1, "2025-06-01", source=("Vladimir Putin", "RUS"), target=("Volodymyr Zelensky", "UKR")),
+            row(2, "2025-06-02", source=("Russia", "RUS"), target=("Ukraine", "UKR"), outlet="b.example")]
+    stories, _ = build_stories(rows)
+    assert [(s["num_mentions"], s["num_sources"]) for s in stories] == [(2, 2)]
+
+
+def test_an_undated_mention_joins_the_dated_story():
+    dated = row(1, "2025-06-01", article="x")
+    undated = row(2, None, article="y", outlet="b.example")
+    undated["published"] = None
+    stories, _ = build_stories([dated, undated])
+    assert [(s["num_mentions"], s["num_articles"], s["first_date"]) for s in stories] == [(2, 2, "2025-06-01")]
 
 
 def test_undated_events_stay_in_their_article():

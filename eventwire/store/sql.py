@@ -7,11 +7,12 @@ into SQL text.
 """
 from __future__ import annotations
 
+import calendar
 import json
 import re
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional
 from urllib.parse import urlsplit
@@ -287,11 +288,12 @@ class SQLStore(Store):
         if status:
             conds.append("e.status = ?")
             params.append(status.lower())
+        # A range keeps every event whose days overlap it: "2025-W22" is in "since 2025-05-30".
         if since:
-            conds.append("e.day >= ?")
+            conds.append("e.date_end >= ?")
             params.append(since[:10])
         if until:
-            conds.append("e.day <= ?")
+            conds.append("e.date_start <= ?")
             params.append(until[:10])
         if article_id:
             conds.append("e.article_id = ?")
@@ -311,7 +313,7 @@ class SQLStore(Store):
                limit: int = 100, offset: int = 0) -> list[dict]:
         where, params = self._event_filters(actor, type, status, since, until, q, article_id)
         return self._rows(f"SELECT {self.EVENT_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id "
-                          f"{where} ORDER BY e.day IS NULL, e.day DESC, e.article_id, e.seq LIMIT ? OFFSET ?",
+                          f"{where} ORDER BY e.day DESC NULLS LAST, e.article_id, e.seq LIMIT ? OFFSET ?",
                           (*params, int(limit), int(offset)))
 
     def count_events(self, **filters) -> int:
@@ -350,20 +352,27 @@ class SQLStore(Store):
         if q:
             where = "WHERE lower(ac.name) LIKE ? ESCAPE '!' OR upper(coalesce(ac.country, '')) = ?"
             params = (_contains(q), q.upper())
+        # Both sides are counted per (name, country) straight from their covering indexes, the
+        # actors per (name, country) from theirs, and only the two small results are joined.
         return self._rows(f"""
             WITH sides AS (
-                SELECT source_name AS name, coalesce(source_country, '') AS country FROM events
-                WHERE source_name IS NOT NULL
+                SELECT source_name AS name, coalesce(source_country, '') AS country, count(*) AS n
+                FROM events WHERE source_name IS NOT NULL GROUP BY source_name, source_country
                 UNION ALL
-                SELECT target_name, coalesce(target_country, '') FROM events WHERE target_name IS NOT NULL
-            ), per_actor AS (SELECT name, country, count(*) AS n FROM sides GROUP BY name, country)
-            SELECT ac.name, max(ac.country) AS country, max(ac.kind) AS kind, max(ac.sector) AS sector,
-                   max(ac.kb_id) AS kb_id, count(DISTINCT ac.article_id) AS articles,
-                   sum(ac.mentions) AS mentions, coalesce(max(p.n), 0) AS events
-            FROM actors ac LEFT JOIN per_actor p ON p.name = ac.name AND p.country = coalesce(ac.country, '')
-            {where}
-            GROUP BY ac.name, coalesce(ac.country, '')
-            ORDER BY events DESC, articles DESC, ac.name LIMIT ? OFFSET ?""",
+                SELECT target_name, coalesce(target_country, ''), count(*)
+                FROM events WHERE target_name IS NOT NULL GROUP BY target_name, target_country
+            ), per_actor AS (SELECT name, country, CAST(sum(n) AS BIGINT) AS n FROM sides GROUP BY name, country),
+            grouped AS (
+                SELECT ac.name, coalesce(ac.country, '') AS country_key, max(ac.country) AS country,
+                       max(ac.kind) AS kind, max(ac.sector) AS sector, max(ac.kb_id) AS kb_id,
+                       count(DISTINCT ac.article_id) AS articles, sum(ac.mentions) AS mentions
+                FROM actors ac {where}
+                GROUP BY ac.name, coalesce(ac.country, '')
+            )
+            SELECT g.name, g.country, g.kind, g.sector, g.kb_id, g.articles, g.mentions,
+                   coalesce(p.n, 0) AS events
+            FROM grouped g LEFT JOIN per_actor p ON p.name = g.name AND p.country = g.country_key
+            ORDER BY events DESC, articles DESC, g.name LIMIT ? OFFSET ?""",
                           (*params, int(limit), int(offset)))
 
     def stories(self, limit: int = 100, offset: int = 0) -> list[dict]:
@@ -452,6 +461,7 @@ def _event_row(article_id: str, seq: int, e, doc: Document) -> dict:
     s_name, s_actor, s_country, s_sector, s_start, s_end = _ref(e.source)
     t_name, t_actor, t_country, t_sector, t_start, t_end = _ref(e.target)
     day = event_day(e.date, doc.published)
+    date_start, date_end = date_span(e.date) or (day, day)
     return {
         "id": f"{article_id}:{e.id}", "article_id": article_id, "event_id": e.id, "seq": seq,
         "type": e.type, "status": e.status, "mode": e.mode, "cameo": e.cameo,
@@ -461,6 +471,7 @@ def _event_row(article_id: str, seq: int, e, doc: Document) -> dict:
         "target_name": t_name, "target_actor": t_actor, "target_country": t_country,
         "target_sector": t_sector, "target_start": t_start, "target_end": t_end,
         "undirected": int(bool(e.undirected)), "date": e.date, "published": doc.published, "day": day,
+        "date_start": date_start, "date_end": date_end,
         "location": e.location, "location_country": e.location_country,
         "trigger_start": e.trigger.start, "trigger_end": e.trigger.end, "trigger_text": e.trigger.text,
         "sentence_start": e.sentence.start, "sentence_end": e.sentence.end,
@@ -475,6 +486,50 @@ def event_day(date: Optional[str], published: Optional[str]) -> Optional[str]:
     if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date[:10]):
         return date[:10]
     return (published or "")[:10] or None
+
+
+_SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 14)}
+
+
+def date_span(value: Optional[str]) -> Optional[tuple[str, str]]:
+    """(first day, last day) that a TIMEX3-style date covers — a day, an ISO week ("2025-W22",
+    "2025-W22-3", "2025-W22-WE"), a month, a quarter ("2025-Q2"), a half ("2025-H1"), a season
+    ("2025-SU") or a year — or None when it fixes no calendar range ("XXXX-WXX", "PRESENT_REF")."""
+    if not value:
+        return None
+    v = value.strip().upper()
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(T.*)?", v):
+            d = date(int(m[1]), int(m[2]), int(m[3]))
+            return d.isoformat(), d.isoformat()
+        if m := re.fullmatch(r"(\d{4})-W(\d{2})(?:-(\d|WE))?(T.*)?", v):
+            y, w, part = int(m[1]), int(m[2]), m[3]
+            first, last = (1, 7) if part is None else (6, 7) if part == "WE" else (int(part), int(part))
+            return (date.fromisocalendar(y, w, first).isoformat(), date.fromisocalendar(y, w, last).isoformat())
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", v):
+            return _months(int(m[1]), int(m[2]), int(m[2]))
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", v):
+            q = int(m[2])
+            return _months(int(m[1]), 3 * q - 2, 3 * q)
+        if m := re.fullmatch(r"(\d{4})-H([12])", v):
+            h = int(m[2])
+            return _months(int(m[1]), 6 * h - 5, 6 * h)
+        if m := re.fullmatch(r"(\d{4})-(SP|SU|FA|WI)", v):
+            return _months(int(m[1]), *_SEASON_MONTHS[m[2]])
+        if m := re.fullmatch(r"(\d{4})", v):
+            return _months(int(m[1]), 1, 12)
+    except ValueError:  # a month 13, a week 54: no range rather than a wrong one
+        return None
+    return None
+
+
+def _months(year: int, first: int, last: int) -> tuple[str, str]:
+    """First day of month ``first`` to last day of month ``last`` (months past 12 run into the
+    next year, as winter does)."""
+    start = date(year, first, 1)
+    end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
+    end = date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
+    return start.isoformat(), end.isoformat()
 
 
 def _quote_row(article_id: str, q) -> dict:
