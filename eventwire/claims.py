@@ -286,7 +286,7 @@ class ClaimFinder:
             return True
         # dates: a year, a day next to a month name
         if re.match(r"^\d{4}s?$", raw) and 1500 <= float(raw.rstrip("s")) <= 2100 and not currency \
-                and not (unit_after and unit_after != "percent") and not (nxt is not None and nxt.tag_ == "NNS"):
+                and not (unit_after and unit_after != "percentage") and not (nxt is not None and nxt.tag_ == "NNS"):
             return True
         if re.match(r"^\d{1,2}$", raw) and ((prev is not None and prev.lower_.rstrip(".") in lex.months)
                                              or (nxt is not None and nxt.lower_.rstrip(".") in lex.months)):

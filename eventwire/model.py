@@ -139,7 +139,7 @@ class Claim:
     id: str
     span: Span                     # the whole quantity phrase ("more than 5000 … soldiers a week")
     value: float
-    unit: Optional[str] = None     # singular, lower case ("soldier", "dollar", "percent")
+    unit: Optional[str] = None     # singular, lower case ("soldier", "dollar", "percentage")
     change: str = "="              # one of CLAIM_CHANGES
     value_max: Optional[float] = None  # upper bound of a range ("10-12 people")
     qualifier: Optional[str] = None    # as written ("more than", "about", "up to")
