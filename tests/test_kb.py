@@ -17,7 +17,7 @@ DATA = Path(kbmod.__file__).resolve().parents[1] / "data" / "actors"
 ISO3 = re.compile(r"^[A-Z]{3}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # country codes that are not ISO 3166 states: CAMEO-style regional/IGO codes used in the data
-GROUP_CODES = {"UNO", "IGO", "NATO", "EUR", "AFR", "WAF", "SEA", "ARB", "AMR"}
+GROUP_CODES = {"UN", "IGO", "NATO", "EU", "AFR", "WAF", "SEA", "ARB", "AMR"}
 
 
 def _csv(name):
@@ -193,6 +193,6 @@ def test_places_and_peoples_name_states():
 
 
 def test_old_cameo_codes_are_equivalent():
-    assert kbmod.codes_equivalent("JAP", "JPN") and kbmod.codes_equivalent("IGO", "UNO")
+    assert kbmod.codes_equivalent("JAP", "JPN") and kbmod.codes_equivalent("IGO", "UN")
     assert kbmod.codes_equivalent("RUS", "RUS") and not kbmod.codes_equivalent("RUS", "UKR")
-    assert not kbmod.codes_equivalent("UNO", "IGO") and not kbmod.codes_equivalent(None, "USA")
+    assert not kbmod.codes_equivalent("UN", "IGO") and not kbmod.codes_equivalent(None, "USA")
