@@ -284,9 +284,13 @@ def _directions(g: _GoldEvent, p: Event):
 
 
 def _codes_match(g: _GoldEvent, p: Event) -> bool:
+    # Converted legacy sets (the PLOVER GSR) write old CAMEO codes (JAP, ITL) and the catch-all
+    # IGO for any intergovernmental body; the equivalence table is data (actors/code_equivalents.csv).
+    from .actors.kb import codes_equivalent
+
     gs, gt = g.raw.get("source"), g.raw.get("target")
     for src, tgt in _directions(g, p):
-        if _country(src) == gs and _country(tgt) == gt:
+        if codes_equivalent(gs, _country(src)) and codes_equivalent(gt, _country(tgt)):
             return True
     return False
 
