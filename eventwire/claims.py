@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Optional
 
-import yaml
 
+from .datafiles import load_yaml
 from .errors import KnowledgeBaseError
 from .model import Claim, Document, Span
 
@@ -34,11 +33,7 @@ _ORDINAL = re.compile(r"^\d+(st|nd|rd|th)$", re.I)
 
 
 def _load(name: str):
-    path = resources.files("eventwire").joinpath("data", "claims", name)
-    try:
-        return yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError.e("E401", path=str(path), reason=" ".join(str(exc).split())) from None
+    return load_yaml("claims", name)
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Optional
 
-import yaml
 
+from .datafiles import data_path, load_yaml
 from .errors import KnowledgeBaseError
 from .model import Actor, ActorRef, Document, Mention, Quote, Span
 
@@ -41,7 +40,7 @@ MIN_CONTENT_TOKENS = 3
 
 # -- data ------------------------------------------------------------------------------------
 def _data_path(name: str):
-    return resources.files("eventwire").joinpath("data", "quotes", name)
+    return data_path("quotes", name)
 
 
 def _word_list(name: str) -> frozenset[str]:
@@ -54,11 +53,7 @@ def _word_list(name: str) -> frozenset[str]:
 
 
 def _yaml(name: str):
-    path = _data_path(name)
-    try:
-        return yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError.e("E401", path=str(path), reason=" ".join(str(exc).split())) from None
+    return load_yaml("quotes", name)
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Callable, Optional
 
-import yaml
 
+from .datafiles import data_path, load_yaml
 from .errors import KnowledgeBaseError
 from .model import Document, Span, Timex
 
@@ -41,11 +40,8 @@ _REQUIRED = ("months", "weekdays", "ambiguous_abbreviations", "seasons", "parts_
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
-    path = resources.files("eventwire").joinpath(*_LEXICON)
-    try:
-        data = yaml.safe_load(path.read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError.e("E401", path=str(path), reason=str(exc)) from exc
+    path = data_path(*_LEXICON[1:])
+    data = load_yaml(*_LEXICON[1:])
     missing = [k for k in _REQUIRED if not isinstance(data, dict) or k not in data]
     if missing:
         raise KnowledgeBaseError.e("E401", path=str(path), reason=f"missing keys {missing}")
