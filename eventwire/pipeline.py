@@ -138,9 +138,10 @@ class Pipeline:
                  fast: Optional[bool] = None):
         from .nlp import load_spacy
 
-        # A private copy: adding our components must not change the cached shared model.
-        base = load_spacy(model)
-        self.nlp = _copy_language(base)
+        # A private instance, loaded afresh rather than copied from the cached shared model:
+        # adding our components must not change that one, and a worker process should not hold
+        # two copies of the weights (it costs ~150 MB of RSS per worker).
+        self.nlp = load_spacy.__wrapped__(model)
         self.stage_names = list(stages)
         for name in self.stage_names:
             self.nlp.add_pipe(name)
@@ -373,14 +374,3 @@ def _trigger_lemmas() -> frozenset:
         return frozenset()
     rows = csv.DictReader(io.StringIO(path.read_text("utf-8")))
     return frozenset((r.get("lemma") or "").strip().lower() for r in rows if r.get("lemma"))
-
-
-def _copy_language(nlp: Language) -> Language:
-    """A new Language with the same config and weights as ``nlp`` (no disk access)."""
-    from spacy.util import load_model_from_config
-
-    # to_bytes/from_bytes round-trips the trained weights; cheap next to parsing.
-    clone = load_model_from_config(nlp.config, auto_fill=False, validate=False)
-    clone.meta.update(nlp.meta)
-    clone.from_bytes(nlp.to_bytes())
-    return clone
