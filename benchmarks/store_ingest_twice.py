@@ -67,13 +67,13 @@ class Replay:
                 yield document_from_dict(json.loads(found))
 
 
-def run(label: str, url: str, items: list[str], pipeline=None) -> dict:
+def run(label: str, url: str, items: list[str], pipeline=None, workers: int = 1) -> dict:
     rows = {}
     with open_store(url) as store:
         for attempt in (1, 2):
             before = sum(store.counts().values())
             t = time.perf_counter()
-            report = ingest(items, store, pipeline=pipeline)
+            report = ingest(items, store, pipeline=pipeline, workers=workers if pipeline is None else 1)
             secs = time.perf_counter() - t
             counts = store.counts()
             added_rows = sum(counts.values()) - before
@@ -90,6 +90,7 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=0, help="first N articles only (0: all)")
     ap.add_argument("--pg", help="PostgreSQL URL of an empty database (default: a throwaway cluster)")
     ap.add_argument("--sqlite", help="SQLite file (default: a temporary one)")
+    ap.add_argument("--workers", type=int, default=1, help="extraction worker processes")
     ap.add_argument("--extract-again", action="store_true",
                     help="run the NLP again for PostgreSQL instead of replaying the SQLite run's Documents")
     args = ap.parse_args()
@@ -101,7 +102,7 @@ def main() -> int:
         n = first_lines(args.corpus, args.limit, corpus)
         print(f"corpus: {args.corpus.name}, {n} articles", flush=True)
         lite = args.sqlite or str(Path(tmp) / "bench.db")
-        results = {"sqlite": run("sqlite  ", lite, [str(corpus)])}
+        results = {"sqlite": run("sqlite  ", lite, [str(corpus)], workers=args.workers)}
         with contextlib.ExitStack() as stack:
             pg = args.pg
             if not pg and pgcluster.unavailable_reason() is None:
@@ -109,7 +110,7 @@ def main() -> int:
             if pg:
                 replay = None if args.extract_again else Replay(lite)
                 results["postgres"] = run("postgres" if replay is None else "postgres (Documents replayed)",
-                                          pg, [str(corpus)], replay)
+                                          pg, [str(corpus)], replay, workers=args.workers)
             else:
                 print(f"postgres: skipped ({pgcluster.unavailable_reason()})")
     ok = all(r["second_run_rows"] == 0 for r in results.values())
