@@ -961,14 +961,17 @@ class _Context:
         return "DURATION", f"PX{unit}", True
 
     def h_set(self, m: re.Match):
-        if m["wd"]:
-            wd = self.g.weekdays.get(m["wd"].lower())
-            if not wd or not m["wd"][:1].isupper():
+        # Two patterns lead here ("every Monday morning", "twice a week"); the second has no
+        # weekday, part-of-day or every-N groups, so read them through groupdict().
+        g = m.groupdict()
+        if g.get("wd"):
+            wd = self.g.weekdays.get(g["wd"].lower())
+            if not wd or not g["wd"][:1].isupper():
                 return None
-            part = "T" + self.g.parts[m["part"].lower()] if m["part"] else ""
+            part = "T" + self.g.parts[g["part"].lower()] if g.get("part") else ""
             return "SET", f"XXXX-WXX-{wd}{part}", True
         code = self.g.units[m["unit"].lower()]
-        if m["plural"] and not (m.groupdict().get("evn")):
+        if g.get("plural") and not g.get("evn"):
             return None
         n = 1
         evn = (m.groupdict().get("evn") or "").lower()

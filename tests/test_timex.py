@@ -127,6 +127,8 @@ def test_sets_and_rates(timex_pipe):
     found = tx(timex_pipe, "The war kills more than 5000 soldiers a week. Envoys meet every week and talk daily.")
     assert found == [("a week", "SET", "P1W"), ("every week", "SET", "P1W"), ("daily", "SET", "P1D")]
     assert tx(timex_pipe, "Protesters gather every Monday.") == [("every Monday", "SET", "XXXX-WXX-1")]
+    # the frequency pattern has no weekday group: it once raised IndexError and lost the article
+    assert [(t, ty) for t, ty, _ in tx(timex_pipe, "The envoys meet twice a week.")] == [("twice a week", "SET")]
 
 
 # -- refusals ---------------------------------------------------------------------------------
