@@ -263,7 +263,7 @@ class ClaimFinder:
     # what is not a claim ---------------------------------------------------------------------
     def _excluded(self, doc, num: _Number) -> bool:
         lex = self.lex
-        first, last = doc[num.start], doc[num.end - 1]
+        first = doc[num.start]
         raw = first.text
         low_words = {t.lower_ for t in doc[num.start:num.end]}
         if low_words & lex.ordinals or _ORDINAL.match(raw) or first.ent_type_ == "ORDINAL" and not first.like_num:

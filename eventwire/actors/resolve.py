@@ -180,7 +180,7 @@ class _Run:
     # -- 2. phrases --------------------------------------------------------------------------
     def _heads(self):
         """Phrase heads worth resolving, in text order."""
-        doc, kb = self.doc, self.kb
+        doc = self.doc
         anchors = set()
         for hit in self.hits:
             anchors.add(_root(doc[hit.start:hit.end]).i)
@@ -697,7 +697,6 @@ class _Run:
                     a.mentions.append(Mention(start, end, self.text[start:end], "group"))
 
     def _last_pair(self, before: int, want_person: bool):
-        doc = self.doc
         mentions = sorted(((m.start, m.end, a) for a in self.actors.values() for m in a.mentions
                            if m.start < before and m.how != "pronoun"), key=lambda x: x[0])
         best = None

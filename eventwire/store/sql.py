@@ -14,7 +14,7 @@ import threading
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Iterator, Optional
 from urllib.parse import urlsplit
 
 from ..errors import StoreError
