@@ -84,9 +84,11 @@ class Settings:
     """What one running API was configured with (visible at /api/meta, except the token)."""
 
     def __init__(self, store_url: Optional[str], token: Optional[str], max_body_bytes: int,
-                 max_limit: int, cors_origins: tuple[str, ...], allow_private_urls: bool = False):
+                 max_limit: int, cors_origins: tuple[str, ...], allow_private_urls: bool = False,
+                 allow_hosts: tuple = ()):
         self.store_url = store_url
         self.allow_private_urls = allow_private_urls
+        self.allow_hosts = allow_hosts
         self.token = token or None
         self.max_body_bytes = int(max_body_bytes)
         self.max_limit = int(max_limit)
@@ -360,18 +362,26 @@ class IngestRequest(BaseModel):
 def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
                store=None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
                max_limit: int = DEFAULT_MAX_LIMIT, cors_origins: Iterable[str] = (),
-               pipeline=None, allow_private_urls: bool = False, store_threads: int = DEFAULT_STORE_THREADS):
+               pipeline=None, allow_private_urls: bool = False, store_threads: int = DEFAULT_STORE_THREADS,
+               allow_hosts: Iterable[str] = ()):
     """The FastAPI app over the store at ``store_url`` (``open_store`` rules: a SQLite path or a
     ``postgresql://`` URL). ``token`` enables the write endpoints; ``store`` serves an already open
     store instead (it must tolerate calls from another thread); ``pipeline`` is the eventwire
     Pipeline used by ``/api/ingest`` (built on first use when not given); ``allow_private_urls``
     lets URL items point into the server's own network (off: a token holder could otherwise make
     the server fetch from hosts only it can reach); ``store_threads`` is how many store
-    connections serve requests at once."""
+    connections serve requests at once; ``allow_hosts`` (``HOST[:PORT]``) are private hosts URL items
+    may still be fetched from."""
     from . import __version__
 
+    from .ingest.addresses import parse_allowed
+
+    try:
+        allowed_hosts = parse_allowed(allow_hosts)
+    except ValueError as exc:
+        raise EventwireError(f"E704 --allow-host: {exc}", "E704") from None
     settings = Settings(store_url, token, max_body_bytes, max_limit, tuple(cors_origins or ()),
-                        allow_private_urls)
+                        allow_private_urls, allowed_hosts)
     runner = StoreRunner(store_url, store, threads=store_threads)
     nlp_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventwire-nlp")
     state: dict[str, Any] = {"pipeline": pipeline, "summary": {}, "generation": 0}
@@ -575,8 +585,12 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
                                        published=item.published, item=where, **meta)
         if item.url:
             meta.pop("url", None)
-            return fetch_article(item.url, published=item.published,
-                                 allow_private=settings.allow_private_urls, **meta)
+            if state.get("fetcher") is None:   # one fetcher, so per-host spacing holds across requests
+                from .ingest.fetch import Fetcher
+
+                state["fetcher"] = Fetcher(allow_private=settings.allow_private_urls,
+                                           allow_hosts=settings.allow_hosts)
+            return fetch_article(item.url, published=item.published, fetcher=state["fetcher"], **meta)
         raise InputError.e("E106", item=where, line=n)
 
     @app.post("/api/ingest", tags=["write"], dependencies=[Depends(require_token)],
@@ -628,46 +642,17 @@ def _rebuild(store) -> None:
             pass
 
 
-def check_public_url(url: str) -> None:
-    """FetchError unless ``url`` is http(s) and its host resolves only to public addresses: a
-    client of the API must not make the server fetch from its own network (loopback, private,
-    link-local such as cloud metadata, multicast, reserved)."""
-    import ipaddress
-    import socket
-    from urllib.parse import urlsplit
+def fetch_article(url: str, published: Optional[str] = None, allow_private: bool = False,
+                  allow_hosts: Iterable[str] = (), fetcher=None, **meta):
+    """An Article from a URL, through the ingest fetcher: timeouts, retries, politeness, and every
+    hop's address checked before it is connected to, so a client of the API cannot make the server
+    fetch from its own network (loopback, private, link-local such as cloud metadata) unless the
+    operator allowed that host (``--allow-host``) or every host (``--allow-private-urls``)."""
+    from .ingest import fetch as fetch_module
 
-    from .errors import FetchError
-
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise FetchError.e("E501", url=url, reason="not an http(s) URL")
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError.e("E501", url=url, reason=f"cannot resolve the host ({exc})") from None
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not ip.is_global or ip.is_multicast:
-            raise FetchError.e("E501", url=url, reason="the host is on a private, loopback or reserved "
-                                                       "network (start the server with --allow-private-urls "
-                                                       "to fetch from it)")
-
-
-def fetch_article(url: str, published: Optional[str] = None, allow_private: bool = False, **meta):
-    """An Article from a URL, through the ingest fetcher (timeouts, retries, politeness)."""
-    from .errors import FetchError
-
-    if not allow_private:
-        check_public_url(url)
-    try:
-        from .ingest import fetch as fetch_module
-    except ImportError:
-        raise FetchError.e("E501", url=url, reason="fetching URLs is not available in this build") from None
-    fetcher = getattr(fetch_module, "fetch_article", None)
     if fetcher is None:
-        raise FetchError.e("E501", url=url, reason="fetching URLs is not available in this build")
-    return fetcher(url, published=published, **meta)
+        fetcher = fetch_module.Fetcher(allow_private=allow_private, allow_hosts=allow_hosts)
+    return fetch_module.fetch_article(url, published=published, fetcher=fetcher, **meta)
 
 
 def _mount_docs(app) -> None:
@@ -737,6 +722,8 @@ def add_cli(sub) -> None:
                    help=f"store connections serving requests at once (default: {DEFAULT_STORE_THREADS})")
     p.add_argument("--allow-private-urls", action="store_true",
                    help="let POST /api/ingest fetch URLs on loopback or private networks (default: refused)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="HOST[:PORT]",
+                   help="let POST /api/ingest fetch from this one private host (repeatable)")
     p.set_defaults(run=run_serve)
 
 
@@ -751,6 +738,7 @@ def run_serve(args) -> int:
         raise EventwireError("E704 --max-body and --max-limit must be positive", "E704")
     app = create_app(args.db, token=token, max_body_bytes=args.max_body, max_limit=args.max_limit,
                      cors_origins=args.cors_origin, allow_private_urls=args.allow_private_urls,
+                     allow_hosts=args.allow_host,
                      store_threads=args.store_threads)
     print(f"eventwire: dashboard at http://{args.host}:{args.port}/ , API docs at /docs; "
           f"write endpoints {'enabled' if token else 'disabled (no token)'}")
