@@ -135,7 +135,7 @@ class Fetcher:
         if start > now:
             time.sleep(start - now)
 
-    def _allowed(self, url: str) -> bool:
+    def _allowed(self, url: str, label: Optional[str] = None) -> bool:
         if not self.respect_robots:
             return True
         parts = urlsplit(url)
@@ -145,7 +145,7 @@ class Fetcher:
         if rules is None:
             rules = urllib.robotparser.RobotFileParser()
             try:
-                resp = self._get(origin + "/robots.txt", retries=0, label=origin + "/robots.txt")
+                resp = self._get(origin + "/robots.txt", retries=0, label=f"{label or url} (its robots.txt)")
                 if resp.status == 200:
                     rules.parse(resp.body.decode("utf-8", "replace").splitlines())
                 else:       # a redirect or another success: nothing we can read, so no rules
@@ -271,7 +271,7 @@ class Fetcher:
         current = url
         for hop in range(self.max_redirects + 1):
             label = url if hop == 0 else f"{url} (redirected to {current})"
-            if not self._allowed(current):
+            if not self._allowed(current, label):
                 raise FetchError.e("E501", url=label, reason="disallowed by the site's robots.txt")
             resp = self._get(current, self.retries, label)
             if resp.status not in REDIRECT_STATUSES:
@@ -326,12 +326,26 @@ def looks_like_feed(body: bytes, content_type: str = "") -> bool:
 
 
 class _TextOnly(HTMLParser):
+    """The text of an HTML fragment, without what a browser would not show (script, style)."""
+
+    HIDDEN = frozenset({"script", "style", "template", "noscript"})
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self.hidden += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self.hidden:
+            self.hidden -= 1
 
     def handle_data(self, data):
-        self.parts.append(data)
+        if not self.hidden:
+            self.parts.append(data)
 
 
 _TAG = re.compile(r"<[A-Za-z/!][^>]*>")
@@ -357,18 +371,39 @@ def plain_text(value: Optional[str]) -> Optional[str]:
     return text or None
 
 
+_ISO_START = re.compile(r"^\s*\d{4}-\d{2}-\d{2}")
+
+
 def _entry_date(entry) -> Optional[str]:
-    """The entry's date as YYYY-MM-DD (feedparser reads RFC 822, RFC 3339 and their common
-    corruptions); None when it is missing, unreadable or implausible."""
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
-        if not parsed:
+    """The entry's publication day as YYYY-MM-DD; None when it is missing, unreadable or
+    implausible (before 1800, after next year). The day is the publisher's own: a story stamped
+    22:30 at UTC-4 was published that day, not the next. feedparser's reading (UTC, and lenient
+    about common corruptions) is the fallback when the raw text is not a clean RFC 822 or ISO date."""
+    for key in ("published", "updated", "created"):
+        raw = dict.get(entry, key)    # dict's own get: feedparser's maps a missing key to another
+        if not raw or not isinstance(raw, str):
             continue
+        day = None
         try:
-            day = datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).date().isoformat()
-            return check_date(day, "feed")
-        except (InputError, OverflowError, ValueError, TypeError):
-            continue
+            day = email.utils.parsedate_to_datetime(raw).date().isoformat()
+        except (TypeError, ValueError, IndexError):
+            if _ISO_START.match(raw):
+                try:
+                    day = check_date(raw.strip(), "feed")[:10]
+                except InputError:
+                    day = None
+        if day is None:
+            parsed = dict.get(entry, f"{key}_parsed")
+            if parsed:
+                try:
+                    day = datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).date().isoformat()
+                except (OverflowError, ValueError, TypeError):
+                    day = None
+        if day is not None:
+            try:
+                return check_date(day, "feed")
+            except InputError:
+                continue
     return None
 
 
@@ -390,8 +425,8 @@ def parse_feed(body: bytes, base_url: str = "", content_type: str = "") -> list[
     import feedparser
 
     headers = {"content-location": base_url} if base_url else {}
-    if content_type:
-        headers["content-type"] = content_type
+    # Without a type feedparser flags the document as suspect; we only parse what looks like a feed.
+    headers["content-type"] = content_type or "application/xml"
     # Bytes in, never a URL string: feedparser would fetch a string that looks like a URL itself.
     parsed = feedparser.parse(bytes(body), response_headers=headers, sanitize_html=True,
                               resolve_relative_uris=True)
