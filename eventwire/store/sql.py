@@ -160,6 +160,15 @@ class SQLStore(Store):
     def schema_version(self) -> int:
         return int(self._scalar("SELECT value FROM meta WHERE key = ?", ("schema_version",)) or 0)
 
+    def data_version(self) -> str:
+        """A value that changes whenever the stored data does (an article added, stories or
+        positions rebuilt, by this process or another): readers key their caches on it."""
+        return str(self._scalar("SELECT value FROM meta WHERE key = ?", ("data_version",)) or "0")
+
+    def _bump_data_version(self) -> None:
+        self._execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = ?",
+                      ("data_version",))
+
     # -- writing -----------------------------------------------------------------------------
     def has_article(self, url: Optional[str] = None, content_hash: Optional[str] = None) -> bool:
         return self._existing(url, content_hash) is not None
@@ -198,6 +207,7 @@ class SQLStore(Store):
             self._insert_many("quotes", [_quote_row(article_id, q) for q in doc.quotes])
             self._insert_many("claims", [_claim_row(article_id, c) for c in doc.claims])
             self._insert_many("timexes", [_timex_row(article_id, t) for t in doc.timexes])
+            self._bump_data_version()
         return AddResult(article_id, True, near)
 
     def _near_duplicate(self, sig) -> tuple[Optional[str], Optional[float]]:
@@ -223,6 +233,7 @@ class SQLStore(Store):
             self._execute("DELETE FROM stories")
             self._insert_many("stories", stories)
             self._insert_many("story_events", links)
+            self._bump_data_version()
         return len(stories)
 
     def rebuild_positions(self, issues_path=None) -> int:
@@ -232,6 +243,7 @@ class SQLStore(Store):
         with self._lock, self._transaction():
             self._execute("DELETE FROM positions")
             self._insert_many("positions", rows)
+            self._bump_data_version()
         return len(rows)
 
     # -- reading -----------------------------------------------------------------------------
@@ -315,6 +327,30 @@ class SQLStore(Store):
         return self._rows(f"SELECT {self.EVENT_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id "
                           f"{where} ORDER BY e.day DESC NULLS LAST, e.article_id, e.seq LIMIT ? OFFSET ?",
                           (*params, int(limit), int(offset)))
+
+    # Which side of an event is a node of the actor network: a resolved actor or a country, not an
+    # unresolved phrase ("the agreement"); and the quad class, from the Goldstein sign when missing.
+    _SIDE_OK = ("CASE WHEN coalesce(e.{0}_actor, '') <> '' OR coalesce(e.{0}_country, '') <> '' "
+                "THEN 1 ELSE 0 END")
+    _QUAD = ("CASE WHEN e.quad_class IN (1, 2, 3, 4) THEN e.quad_class WHEN e.goldstein > 0 THEN 1 "
+             "WHEN e.goldstein < 0 THEN 3 ELSE 0 END")
+
+    def event_summary(self, **filters) -> tuple[list[dict], list[dict]]:
+        """The timeline and the network, aggregated by the database: (events per day and type,
+        events per source, target, quad class, type and direction) for the events that pass
+        ``filters`` (those of ``events``). A few thousand small rows instead of every event."""
+        where, params = self._event_filters(**filters)
+        base = f"FROM events e JOIN articles a ON a.id = e.article_id {where}"
+        timeline = self._rows(f"SELECT e.day AS day, e.type AS type, count(*) AS n {base} GROUP BY e.day, e.type",
+                              params)
+        s_ok, t_ok = self._SIDE_OK.format("source"), self._SIDE_OK.format("target")
+        pairs = self._rows(
+            f"SELECT e.source_name AS source, {s_ok} AS source_ok, max(e.source_country) AS source_country, "
+            f"e.target_name AS target, {t_ok} AS target_ok, max(e.target_country) AS target_country, "
+            f"{self._QUAD} AS quad, e.type AS type, e.undirected AS undirected, count(*) AS n, "
+            f"sum(e.goldstein) AS goldstein, count(e.goldstein) AS scored {base} "
+            f"GROUP BY e.source_name, {s_ok}, e.target_name, {t_ok}, {self._QUAD}, e.type, e.undirected", params)
+        return timeline, pairs
 
     def count_events(self, **filters) -> int:
         where, params = self._event_filters(**filters)
