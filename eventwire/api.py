@@ -733,6 +733,20 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
         result["truncated"] = False
         return Rows(result)
 
+    @app.get("/api/network/edge", tags=["read"], dependencies=guarded,
+             summary="the events of one edge of the actor network (source → target), with their evidence")
+    async def network_edge(source: str = Query(..., min_length=1, max_length=200),
+                           target: str = Query(..., min_length=1, max_length=200),
+                           type: Optional[str] = Query(None, max_length=40, description="PLOVER type"),
+                           since: Optional[str] = Query(None, pattern=ISO_DATE),
+                           until: Optional[str] = Query(None, pattern=ISO_DATE),
+                           limit: int = Limit(50)):
+        type_ = _choice(type, PLOVER_TYPES, "type")
+        limit = limit_of(limit)
+        rows, total = await runner(lambda s: s.pair_events(source, target, limit=limit, type=type_,
+                                                            since=since, until=until))
+        return Rows({"items": rows, "count": total, "limit": limit})
+
     # -- write endpoints ----------------------------------------------------------------------
     def get_pipeline():
         with pipeline_lock:

@@ -352,6 +352,23 @@ class SQLStore(Store):
             f"GROUP BY e.source_name, {s_ok}, e.target_name, {t_ok}, {self._QUAD}, e.type, e.undirected", params)
         return timeline, pairs
 
+    def pair_events(self, source: str, target: str, limit: int = 50, **filters) -> tuple[list[dict], int]:
+        """The events of one edge of the actor network (``event_summary``): ``source`` acting on
+        ``target``, or the two together in either order when the event is undirected, both sides
+        resolved actors; newest first, at most ``limit``, and how many there are in all."""
+        source, target = _no_nul(source), _no_nul(target)
+        where, params = self._event_filters(**filters)
+        s_ok, t_ok = self._SIDE_OK.format("source"), self._SIDE_OK.format("target")
+        pair = (f"((e.source_name = ? AND e.target_name = ?) OR (e.undirected = 1 AND e.source_name = ? "
+                f"AND e.target_name = ?)) AND {s_ok} = 1 AND {t_ok} = 1")
+        where = f"{where} AND {pair}" if where else f"WHERE {pair}"
+        params = (*params, source, target, target, source)
+        base = f"FROM events e JOIN articles a ON a.id = e.article_id {where}"
+        rows = self._rows(f"SELECT {self.EVENT_COLUMNS} {base} ORDER BY e.day DESC NULLS LAST, e.article_id, e.seq "
+                          f"LIMIT ?", (*params, int(limit)))
+        total = int(self._scalar(f"SELECT count(*) {base}", params))
+        return rows, total
+
     def count_events(self, **filters) -> int:
         where, params = self._event_filters(**filters)
         return int(self._scalar(f"SELECT count(*) FROM events e JOIN articles a ON a.id = e.article_id {where}",
