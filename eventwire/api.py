@@ -204,9 +204,14 @@ class DataVersion:
         self.value: Optional[str] = None
         self.read_at = float("-inf")
         self._reading: Optional[asyncio.Future] = None
+        self.on_bump: list[Callable[[], None]] = []
 
     def bump(self) -> None:
+        """This process wrote: the next request reads the version, and no answer computed before
+        the write is served again (a client reads its own writes, stale or not)."""
         self.read_at = float("-inf")
+        for forget in self.on_bump:
+            forget()
 
     async def current(self) -> Optional[str]:
         now = time.monotonic()
@@ -231,62 +236,63 @@ class DataVersion:
 
 class ResponseCache:
     """Answers repeated GETs under ``/api/`` from memory while the store's data version is the
-    same; a change (an ingest in this process or another, a rebuild) retires every entry.
+    same as when they were computed.
 
-    Only complete 200 answers are kept, at most ``max_entries`` of them and ``max_bytes`` in all
-    (least recently used first out). Concurrent requests for the same answer wait for the first
-    one to compute it instead of each running the same query (a dashboard opened by many people
-    after an ingest asks for the same summary at once). Paths in ``skip`` are never cached."""
+    Only complete 200 answers are kept, one per path and query, at most ``max_entries`` of them
+    and ``max_bytes`` in all (least recently used first out). Concurrent requests for the same
+    answer wait for the first one to compute it instead of each running the same query (a
+    dashboard opened by many people after an ingest asks for the same summary at once).
+
+    While an ingest runs the version changes every few seconds. Answers about the whole store
+    (``stale_paths``: summary, actors, stories, positions, counts — aggregates that cost a scan)
+    are then served as they were, at most ``stale_seconds`` old, while one background request
+    recomputes them; pages of events and articles are always computed for the current version."""
 
     def __init__(self, app, version: DataVersion, max_entries: int = 4096, max_bytes: int = 128 << 20,
-                 skip: tuple[str, ...] = ("/api/health", "/api/ingest")):
+                 skip: tuple[str, ...] = ("/api/health", "/api/ingest"),
+                 stale_paths: tuple[str, ...] = ("/api/summary", "/api/actors", "/api/stories", "/api/positions",
+                                                 "/api/meta"),
+                 stale_seconds: float = 10.0):
         from collections import OrderedDict
 
         self.app, self.version = app, version
         self.max_entries, self.max_bytes, self.skip = max_entries, max_bytes, skip
+        self.stale_paths, self.stale_seconds = stale_paths, stale_seconds
+        # (path, query) -> (version, start message, body chunks, monotonic time its computation began)
         self.entries: "OrderedDict[tuple, tuple]" = OrderedDict()
         self.size = 0
         self.pending: dict[tuple, asyncio.Future] = {}
-        self.hits = self.misses = 0
+        self.refreshing: set = set()
+        self.hits = self.stale_hits = self.misses = 0
+        self.forgotten_at = float("-inf")
+        version.on_bump.append(self.forget)
 
-    def _put(self, key: tuple, value: tuple) -> None:
-        body_size = sum(len(b) for b in value[1])
-        if body_size > self.max_bytes // 8:
+    def forget(self) -> None:
+        self.entries.clear()
+        self.size = 0
+        self.forgotten_at = time.monotonic()   # answers begun before now are not kept either
+
+    @staticmethod
+    def _bytes(entry: tuple) -> int:
+        return sum(len(b) for b in entry[2])
+
+    def _put(self, key: tuple, entry: tuple) -> None:
+        if self._bytes(entry) > self.max_bytes // 8 or entry[3] < self.forgotten_at:
             return
-        self.entries[key] = value
-        self.size += body_size
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= self._bytes(old)
+        self.entries[key] = entry
+        self.size += self._bytes(entry)
         while len(self.entries) > self.max_entries or self.size > self.max_bytes:
-            _, (_, old) = self.entries.popitem(last=False)
-            self.size -= sum(len(b) for b in old)
+            _, evicted = self.entries.popitem(last=False)
+            self.size -= self._bytes(evicted)
 
-    async def __call__(self, scope, receive, send):
-        if (scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith("/api/")
-                or scope["path"] in self.skip):
-            return await self.app(scope, receive, send)
-        version = await self.version.current()
-        if version is None:
-            return await self.app(scope, receive, send)
-        key = (version, scope["path"], scope.get("query_string", b""))
-        if key[0] != getattr(self, "_version_seen", None):   # a new version: the old answers are stale
-            self.entries.clear()
-            self.size = 0
-            self._version_seen = key[0]
-        hit = self.entries.get(key)
-        if hit is None and key in self.pending:
-            try:
-                hit = await asyncio.shield(self.pending[key])
-            except Exception:  # noqa: BLE001 - the first request failed: compute our own
-                hit = None
-        if hit is not None:
-            self.hits += 1
-            self.entries.move_to_end(key, last=True) if key in self.entries else None
-            start, chunks = hit
-            await send(start)
-            await send({"type": "http.response.body", "body": b"".join(chunks), "more_body": False})
-            return
-        self.misses += 1
+    async def _compute(self, scope, receive, send, key: tuple, version: str) -> Optional[tuple]:
+        """Run the app once for ``key``; waiters for the same key get its answer."""
         future: asyncio.Future = asyncio.get_running_loop().create_future()
         self.pending[key] = future
+        began = time.monotonic()
         start_message: dict = {}
         chunks: list[bytes] = []
 
@@ -305,13 +311,66 @@ class ResponseCache:
             raise
         finally:
             self.pending.pop(key, None)
-        if start_message.get("status") == 200:
-            value = ({**start_message}, chunks)
-            if key[0] == getattr(self, "_version_seen", None):
-                self._put(key, value)
-            future.set_result(value)
-        else:
-            future.set_result(None)
+        entry = (version, dict(start_message), chunks, began) if start_message.get("status") == 200 else None
+        if entry is not None:
+            self._put(key, entry)
+        future.set_result(entry)
+        return entry
+
+    def _refresh_in_background(self, scope, key: tuple, version: str) -> None:
+        if key in self.refreshing or key in self.pending:
+            return
+        self.refreshing.add(key)
+
+        async def no_body():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def discard(message):
+            return None
+
+        async def run():
+            try:
+                await self._compute(dict(scope), no_body, discard, key, version)
+            except Exception:  # noqa: BLE001 - a failed refresh leaves the old answer to age out
+                log.warning("background refresh of %s failed", key[0], exc_info=True)
+            finally:
+                self.refreshing.discard(key)
+
+        asyncio.ensure_future(run())
+
+    @staticmethod
+    async def _replay(send, entry: tuple) -> None:
+        await send(entry[1])
+        await send({"type": "http.response.body", "body": b"".join(entry[2]), "more_body": False})
+
+    async def __call__(self, scope, receive, send):
+        if (scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith("/api/")
+                or scope["path"] in self.skip):
+            return await self.app(scope, receive, send)
+        version = await self.version.current()
+        if version is None:
+            return await self.app(scope, receive, send)
+        key = (scope["path"], scope.get("query_string", b""))
+        entry = self.entries.get(key)
+        if entry is not None and entry[0] == version:
+            self.hits += 1
+            self.entries.move_to_end(key)
+            return await self._replay(send, entry)
+        if (entry is not None and scope["path"] in self.stale_paths
+                and time.monotonic() - entry[3] <= self.stale_seconds):
+            self.stale_hits += 1
+            self._refresh_in_background(scope, key, version)
+            return await self._replay(send, entry)
+        if key in self.pending:
+            try:
+                entry = await asyncio.shield(self.pending[key])
+            except Exception:  # noqa: BLE001 - the first request failed: compute our own
+                entry = None
+            if entry is not None and entry[0] == version:
+                self.hits += 1
+                return await self._replay(send, entry)
+        self.misses += 1
+        await self._compute(scope, receive, send, key, version)
 
 
 def _too_large(limit: int) -> dict:
@@ -416,56 +475,57 @@ def _quad(row: dict) -> Optional[int]:
 
 def summarise_events(rows: Iterable[dict], max_nodes: Optional[int] = None) -> dict:
     """The timeline (events per day and type) and the actor network (cooperation vs conflict
-    edges between sources and targets) from event rows."""
+    edges between sources and targets) from event rows; the same figures as ``summarise_groups``
+    on the store's ``event_summary``."""
     per_day: Counter = Counter()
+    per_actor: Counter = Counter()
+    countries: dict = {}
     pairs: Counter = Counter()
     scores: dict = defaultdict(lambda: [0.0, 0])
-    countries: dict = {}
     for row in rows:
         per_day[(_event_date(row), row.get("type") or "?")] += 1
         src, tgt = _party(row, "source"), _party(row, "target")
         for name, side in ((src, "source"), (tgt, "target")):
             if name:
-                countries.setdefault(name, _party_country(row, side))
-        key = (src, tgt, _quad(row) or 0, row.get("type") or "?", row.get("undirected") is True)
-        pairs[key] += 1
-        if isinstance(row.get("goldstein"), (int, float)):
-            scores[key][0] += float(row["goldstein"])
-            scores[key][1] += 1
-    timeline = [{"day": d, "type": t, "n": n} for (d, t), n in per_day.items()]
-    groups = [{"source": k[0], "source_ok": 1, "source_country": countries.get(k[0]), "target": k[1],
-               "target_ok": 1, "target_country": countries.get(k[1]), "quad": k[2], "type": k[3],
-               "undirected": k[4], "n": n, "goldstein": scores[k][0], "scored": scores[k][1]}
-              for k, n in pairs.items()]
-    return summarise_groups(timeline, groups, max_nodes)
+                per_actor[name] += 1
+                country = _party_country(row, side)
+                if country and (countries.get(name) is None or country > countries[name]):
+                    countries[name] = country   # the largest code, as the store's max() picks
+        if src and tgt and src != tgt:
+            key = (src, tgt, _quad(row) or 0, row.get("type") or "?", row.get("undirected") is True)
+            pairs[key] += 1
+            if isinstance(row.get("goldstein"), (int, float)):
+                scores[key][0] += float(row["goldstein"])
+                scores[key][1] += 1
+    nodes = [{"name": name, "country": countries.get(name), "events": n} for name, n in per_actor.items()]
+    nodes.sort(key=lambda n: (-n["events"], n["name"]))
+    return summarise_groups({
+        "timeline": [{"day": d, "type": t, "n": n} for (d, t), n in per_day.items()],
+        "nodes": nodes[:max_nodes] if max_nodes is not None else nodes, "nodes_total": len(nodes),
+        "pairs": [{"source": k[0], "target": k[1], "quad": k[2], "type": k[3], "undirected": k[4], "n": n,
+                   "goldstein": scores[k][0], "scored": scores[k][1]} for k, n in pairs.items()]})
 
 
-def summarise_groups(timeline_rows: Iterable[dict], pair_rows: Iterable[dict],
-                     max_nodes: Optional[int] = None) -> dict:
+def summarise_groups(groups: dict) -> dict:
     """The dashboard summary from pre-aggregated rows (``Store.event_summary``): the timeline, and
-    the network of the ``max_nodes`` busiest actors (node size = events they take part in, edge =
-    events between two of them, split by cooperation and conflict)."""
+    the network of the busiest actors (node size = events they take part in, edge = events
+    between two of them, split by cooperation and conflict)."""
     per_day: dict[str, Counter] = defaultdict(Counter)
     total = 0
-    for r in timeline_rows:
+    for r in groups["timeline"]:
         n = int(r["n"])
         total += n
         day = r.get("day")
         if day and _DAY.match(str(day)):
             per_day[str(day)[:10]][r.get("type") or "?"] += n
-    nodes: dict[str, dict] = {}
+    nodes = [{"id": r["name"], "country": r.get("country"), "events": int(r["events"])} for r in groups["nodes"]]
+    kept = {n["id"] for n in nodes}
     edges: dict[tuple[str, str], dict] = {}
-    for r in pair_rows:
-        n = int(r["n"])
-        src = r["source"] if r.get("source") and r.get("source_ok") else None
-        tgt = r["target"] if r.get("target") and r.get("target_ok") else None
-        for name, side in ((src, "source"), (tgt, "target")):
-            if name:
-                node = nodes.setdefault(name, {"id": name, "country": r.get(f"{side}_country"), "events": 0})
-                node["country"] = node["country"] or r.get(f"{side}_country")
-                node["events"] += n
-        if not (src and tgt) or src == tgt:
+    for r in groups["pairs"]:
+        src, tgt = r["source"], r["target"]
+        if src not in kept or tgt not in kept or src == tgt:
             continue
+        n = int(r["n"])
         key = tuple(sorted((src, tgt))) if r.get("undirected") in (True, 1) else (src, tgt)
         edge = edges.setdefault(key, {"source": key[0], "target": key[1], "cooperation": 0, "conflict": 0,
                                       "neutral": 0, "types": Counter(), "goldstein": 0.0, "scored": 0})
@@ -476,14 +536,8 @@ def summarise_groups(timeline_rows: Iterable[dict], pair_rows: Iterable[dict],
         edge["scored"] += int(r.get("scored") or 0)
         edge["types"][r.get("type") or "?"] += n
     timeline = [{"date": d, "types": dict(c), "total": sum(c.values())} for d, c in sorted(per_day.items())]
-    node_list = sorted(nodes.values(), key=lambda n: (-n["events"], n["id"]))
-    if max_nodes is not None:
-        node_list = node_list[:max_nodes]
-    kept = {n["id"] for n in node_list}
     edge_list = []
     for e in edges.values():
-        if e["source"] not in kept or e["target"] not in kept:
-            continue
         e["count"] = e["cooperation"] + e["conflict"] + e["neutral"]
         scored = e.pop("scored")
         e["goldstein"] = round(e["goldstein"] / scored, 2) if scored else 0.0
@@ -493,8 +547,7 @@ def summarise_groups(timeline_rows: Iterable[dict], pair_rows: Iterable[dict],
         edge_list.append(e)
     edge_list.sort(key=lambda e: (-e["count"], e["source"], e["target"]))
     return {"events": total, "timeline": timeline,
-            "network": {"nodes": node_list, "edges": edge_list, "nodes_total": len(nodes),
-                        "edges_total": len(edges)}}
+            "network": {"nodes": nodes, "edges": edge_list, "nodes_total": int(groups.get("nodes_total") or len(nodes))}}
 
 
 def _no_nul(request: Request) -> None:
@@ -727,9 +780,9 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
         type_ = _choice(type, PLOVER_TYPES, "type")
         # Aggregated by the database: a few thousand small rows whatever the size of the store
         # (responses are cached per store version by ResponseCache).
-        timeline, pairs = await runner(lambda s: s.event_summary(actor=actor or None, type=type_,
-                                                                  since=since, until=until))
-        result = summarise_groups(timeline, pairs, max_nodes=nodes)
+        groups = await runner(lambda s: s.event_summary(max_nodes=nodes, actor=actor or None, type=type_,
+                                                         since=since, until=until))
+        result = summarise_groups(groups)
         result["truncated"] = False
         return Rows(result)
 

@@ -335,22 +335,40 @@ class SQLStore(Store):
     _QUAD = ("CASE WHEN e.quad_class IN (1, 2, 3, 4) THEN e.quad_class WHEN e.goldstein > 0 THEN 1 "
              "WHEN e.goldstein < 0 THEN 3 ELSE 0 END")
 
-    def event_summary(self, **filters) -> tuple[list[dict], list[dict]]:
-        """The timeline and the network, aggregated by the database: (events per day and type,
-        events per source, target, quad class, type and direction) for the events that pass
-        ``filters`` (those of ``events``). A few thousand small rows instead of every event."""
+    def event_summary(self, max_nodes: int = 150, **filters) -> dict:
+        """The timeline and the actor network, aggregated by the database, for the events that
+        pass ``filters`` (those of ``events``): events per day and type (``timeline``); the
+        ``max_nodes`` actors taking part in the most events (``nodes``: name, country, events) and
+        how many actors there are in all (``nodes_total``); and, between those actors only, events
+        per source, target, quad class, type and direction (``pairs``). A few hundred small rows
+        whatever the size of the store."""
         where, params = self._event_filters(**filters)
-        base = f"FROM events e JOIN articles a ON a.id = e.article_id {where}"
+        # The article join is needed only by the full-text filter (a condition on a.id).
+        join = "JOIN articles a ON a.id = e.article_id" if filters.get("q") else ""
+        base = f"FROM events e {join} {where}"
         timeline = self._rows(f"SELECT e.day AS day, e.type AS type, count(*) AS n {base} GROUP BY e.day, e.type",
                               params)
         s_ok, t_ok = self._SIDE_OK.format("source"), self._SIDE_OK.format("target")
-        pairs = self._rows(
-            f"SELECT e.source_name AS source, {s_ok} AS source_ok, max(e.source_country) AS source_country, "
-            f"e.target_name AS target, {t_ok} AS target_ok, max(e.target_country) AS target_country, "
-            f"{self._QUAD} AS quad, e.type AS type, e.undirected AS undirected, count(*) AS n, "
-            f"sum(e.goldstein) AS goldstein, count(e.goldstein) AS scored {base} "
-            f"GROUP BY e.source_name, {s_ok}, e.target_name, {t_ok}, {self._QUAD}, e.type, e.undirected", params)
-        return timeline, pairs
+        and_ = "AND" if where else "WHERE"
+        sides = (f"SELECT e.source_name AS name, e.source_country AS country {base} {and_} {s_ok} = 1 "
+                 f"UNION ALL SELECT e.target_name, e.target_country {base} {and_} {t_ok} = 1")
+        per_actor = (f"SELECT name, max(country) AS country, count(*) AS events FROM ({sides}) sides "
+                     f"WHERE name IS NOT NULL GROUP BY name")
+        nodes = self._rows(f"SELECT name, country, events, count(*) OVER () AS total FROM ({per_actor}) n "
+                           f"ORDER BY events DESC, name LIMIT ?", (*params, *params, int(max_nodes)))
+        total = int(nodes[0]["total"]) if nodes else 0
+        pairs: list[dict] = []
+        names = [n["name"] for n in nodes]
+        if names:
+            marks = ", ".join("?" * len(names))
+            pairs = self._rows(
+                f"SELECT e.source_name AS source, e.target_name AS target, {self._QUAD} AS quad, e.type AS type, "
+                f"e.undirected AS undirected, count(*) AS n, sum(e.goldstein) AS goldstein, "
+                f"count(e.goldstein) AS scored {base} {and_} {s_ok} = 1 AND {t_ok} = 1 "
+                f"AND e.source_name IN ({marks}) AND e.target_name IN ({marks}) AND e.source_name <> e.target_name "
+                f"GROUP BY e.source_name, e.target_name, {self._QUAD}, e.type, e.undirected",
+                (*params, *names, *names))
+        return {"timeline": timeline, "nodes": nodes, "nodes_total": total, "pairs": pairs}
 
     def pair_events(self, source: str, target: str, limit: int = 50, **filters) -> tuple[list[dict], int]:
         """The events of one edge of the actor network (``event_summary``): ``source`` acting on
@@ -359,10 +377,19 @@ class SQLStore(Store):
         source, target = _no_nul(source), _no_nul(target)
         where, params = self._event_filters(**filters)
         s_ok, t_ok = self._SIDE_OK.format("source"), self._SIDE_OK.format("target")
-        pair = (f"((e.source_name = ? AND e.target_name = ?) OR (e.undirected = 1 AND e.source_name = ? "
-                f"AND e.target_name = ?)) AND {s_ok} = 1 AND {t_ok} = 1")
+        # The summary files an undirected event under its two names in sorted order, whichever
+        # was the grammatical source: the same edge here.
+        if source < target:
+            pair = "((e.source_name = ? AND e.target_name = ?) OR (e.undirected = 1 AND e.source_name = ? AND e.target_name = ?))"
+            pair_params: tuple = (source, target, target, source)
+        elif source == target:   # an actor acting on itself is no edge of the network
+            pair, pair_params = "1 = 0", ()
+        else:
+            pair = "(e.source_name = ? AND e.target_name = ? AND e.undirected = 0)"
+            pair_params = (source, target)
+        pair += f" AND {s_ok} = 1 AND {t_ok} = 1"
         where = f"{where} AND {pair}" if where else f"WHERE {pair}"
-        params = (*params, source, target, target, source)
+        params = (*params, *pair_params)
         base = f"FROM events e JOIN articles a ON a.id = e.article_id {where}"
         rows = self._rows(f"SELECT {self.EVENT_COLUMNS} {base} ORDER BY e.day DESC NULLS LAST, e.article_id, e.seq "
                           f"LIMIT ?", (*params, int(limit)))
