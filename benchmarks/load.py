@@ -181,6 +181,14 @@ def main(argv=None) -> int:
                                        "--no-rebuild"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                       cwd=str(Path(__file__).resolve().parents[1]))
             print(f"ingesting {args.ingest} into the same store during the load (pid {writer.pid})")
+            # The load starts once the writer is writing (its model loads first), so the whole
+            # run has an ingest in progress.
+            with open_store(db) as store:
+                waited = time.monotonic()
+                while (store.counts().get("articles") == counts.get("articles") and writer.poll() is None
+                       and time.monotonic() - waited < 300):
+                    time.sleep(0.5)
+                print(f"first article written after {time.monotonic() - waited:.0f} s; the load starts")
         try:
             latencies, errors, per_kind, elapsed = asyncio.run(run_load(srv.base, args.clients, args.seconds,
                                                                         article_ids, profile, args.client))
