@@ -35,6 +35,17 @@ def _filters(p) -> None:
     p.add_argument("--text", metavar="WORDS", help="only events of articles containing these words")
 
 
+def _allowed_host(value: str):
+    import argparse
+
+    from ..ingest.addresses import AllowedHost
+
+    try:
+        return AllowedHost.parse(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def add_cli(sub) -> None:
     p = sub.add_parser("ingest", help="extract articles (files, dumps, URLs, RSS/Atom feeds) into the store")
     p.add_argument("items", nargs="+", metavar="PATH|URL|FEED",
@@ -52,17 +63,6 @@ def add_cli(sub) -> None:
                         "(repeatable; a name as written in URLs, or an address; default: refused)")
     p.add_argument("--no-rebuild", action="store_true", help="do not rebuild stories and positions afterwards")
     p.set_defaults(run=run_ingest)
-
-
-def _allowed_host(value: str):
-    import argparse
-
-    from ..ingest.addresses import AllowedHost
-
-    try:
-        return AllowedHost.parse(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
     p = sub.add_parser("query", help="print the store's events as a table")
     _filters(p)
