@@ -606,7 +606,7 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
     try:
         allowed_hosts = parse_allowed(allow_hosts)
     except ValueError as exc:
-        raise EventwireError(f"E704 --allow-host: {exc}", "E704") from None
+        raise EventwireError(f"--allow-host: {exc}", "E704") from None
     settings = Settings(store_url, token, max_body_bytes, max_limit, tuple(cors_origins or ()),
                         allow_private_urls, allowed_hosts)
     runner = StoreRunner(store_url, store, threads=store_threads)
