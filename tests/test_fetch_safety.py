@@ -301,3 +301,10 @@ def test_https_connects_to_the_checked_address_and_verifies_the_name(tmp_path):
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def test_an_internationalised_name_is_resolved_and_checked_in_its_idna_form():
+    dns = FlippingResolver(["127.0.0.1"])
+    f = Fetcher(delay=0.0, retries=0, timeout=5.0, resolver=dns)
+    err = refused(lambda: f.get("http://bücher.example/page"))
+    assert dns.calls == [("xn--bcher-kva.example", 80)] and "xn--bcher-kva.example:80" in str(err)

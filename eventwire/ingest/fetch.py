@@ -53,6 +53,7 @@ DEFAULT_MAX_REDIRECTS = 5
 MAX_RETRY_AFTER = 30.0       # a server asking us to wait longer than this gets a failure instead
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+MAX_REMEMBERED_HOSTS = 10_000   # robots.txt rules and spacing slots kept by one fetcher
 READ_DEADLINE_FACTOR = 3     # a body trickling in for longer than 3 timeouts is abandoned
 ACCEPT = ("text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
           "application/rdf+xml,application/xml;q=0.9,text/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5")
@@ -129,6 +130,8 @@ class Fetcher:
     def _wait_turn(self, host: str) -> None:
         with self._lock:
             now = time.monotonic()
+            if len(self._last) > MAX_REMEMBERED_HOSTS:   # a long-lived fetcher forgets idle hosts
+                self._last = {h: t for h, t in self._last.items() if t + self.delay > now}
             ready = self._last.get(host, 0.0) + self.delay
             start = max(now, ready)
             self._last[host] = start  # reserve the slot so concurrent callers queue behind it
@@ -158,6 +161,8 @@ class Fetcher:
                 if "HTTP 401" in str(exc) or "HTTP 403" in str(exc):
                     rules.disallow_all = True
             with self._lock:
+                if len(self._robots) > MAX_REMEMBERED_HOSTS:   # read again after a while, not kept forever
+                    self._robots.clear()
                 self._robots[origin] = rules
         return rules.can_fetch(self.user_agent, url)
 
@@ -201,6 +206,11 @@ class Fetcher:
             raise FetchError.e("E501", url=label, reason="bad port") from None
         if scheme not in ("http", "https") or not host:
             raise FetchError.e("E501", url=label, reason="not an http(s) URL")
+        if not host.isascii():   # an internationalised name travels (and resolves) in its IDNA form
+            try:
+                host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                raise FetchError.e("E501", url=label, reason="the host name is not valid IDNA") from None
         addresses = self.checked_addresses(url, host, port, label)
         name = f"[{host}]" if ":" in host else host
         host_header = name if port == (443 if scheme == "https" else 80) else f"{name}:{port}"
