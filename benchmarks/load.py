@@ -133,6 +133,8 @@ def main(argv=None) -> int:
     ap.add_argument("--db", default=None, help="store to use (filled when empty; default: a temporary SQLite file)")
     ap.add_argument("--ingest", metavar="FILE", help="articles to ingest into the store while the load runs")
     ap.add_argument("--in-place", action="store_true", help="with --ingest: write into --db itself, not a copy")
+    ap.add_argument("--rebuild", action="store_true",
+                    help="with --ingest: let the ingest rebuild stories and positions at its end (one long write)")
     ap.add_argument("--client", choices=("raw", "httpx"), default="raw",
                     help="raw: a minimal keep-alive HTTP/1.1 client (default); httpx: httpx.AsyncClient")
     ap.add_argument("--no-cache", action="store_true", help="serve with the response cache off (EVENTWIRE_RESPONSE_CACHE=0)")
@@ -178,7 +180,8 @@ def main(argv=None) -> int:
             import subprocess
 
             writer = subprocess.Popen([sys.executable, "-m", "eventwire.cli", "ingest", args.ingest, "--db", db,
-                                       "--no-rebuild"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                       *([] if args.rebuild else ["--no-rebuild"])],
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                       cwd=str(Path(__file__).resolve().parents[1]))
             print(f"ingesting {args.ingest} into the same store during the load (pid {writer.pid})")
             # The load starts once the writer is writing (its model loads first), so the whole
