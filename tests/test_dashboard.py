@@ -355,3 +355,24 @@ def test_network_filters_by_type_and_minimum_weight(demo_server, page):
     for i in range(drawn.count()):
         assert (drawn.nth(i).get_attribute("data-source"), drawn.nth(i).get_attribute("data-target")) in typed
     assert page.evaluate(LABEL_OVERLAPS_JS)["pairs"] == []
+
+
+def test_network_filters_by_date(demo_server, page):
+    open_view(page, demo_server, "#/")
+    days = [d["date"] for d in get_json(f"{demo_server}/api/summary")["timeline"]]
+    since, until = days[len(days) // 2], days[-1]
+    page.fill("#network-form input[name=since]", since)
+    page.fill("#network-form input[name=until]", until)
+    page.click("#network-form button[type=submit]")
+    page.wait_for_selector(f"#network[data-filter*='{since}']", timeout=10000)
+    dated = get_json(f"{demo_server}/api/summary?since={since}&until={until}")["network"]
+    everything = get_json(f"{demo_server}/api/summary")["network"]
+    drawn = page.locator("#network g.node")
+    names = {drawn.nth(i).get_attribute("data-actor") for i in range(drawn.count())}
+    # Only actors of the chosen days are drawn, with their counts for those days.
+    assert names <= {n["id"] for n in dated["nodes"]}
+    counts = {n["id"]: n["events"] for n in dated["nodes"]}
+    for i in range(drawn.count()):
+        assert int(drawn.nth(i).get_attribute("data-events")) == counts[drawn.nth(i).get_attribute("data-actor")]
+    assert sum(n["events"] for n in dated["nodes"]) < sum(n["events"] for n in everything["nodes"])
+    assert page.evaluate(LABEL_OVERLAPS_JS)["pairs"] == []
