@@ -18,6 +18,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -123,7 +124,7 @@ class LoopbackServer:
             self.port = probe.getsockname()[1]
         self.cmd = [sys.executable, "-m", "uvicorn", "--factory", "eventwire.api:app_from_env",
                     "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
-                    "--no-access-log", "--workers", str(workers)]
+                    "--no-access-log", "--workers", str(workers), "--timeout-keep-alive", "30"]
         self.env = {**os.environ, "EVENTWIRE_DB": db, **(env or {})}
         self.proc = None
 
@@ -158,19 +159,35 @@ class LoopbackServer:
                 self.proc.wait()
 
 
-def endpoints(article_ids: list[str], rng: random.Random) -> dict:
+def store_profile(db: str) -> dict:
+    """What the request mix draws its parameters from, read from the store itself: real days,
+    the busiest actor names, and how deep the pages go (so a real store is asked real questions)."""
+    from eventwire.store.base import open_store
+
+    with open_store(db) as store:
+        counts = store.counts()
+        days = sorted({r["day"] for r in store.events(limit=2000) if r.get("day")})
+        names = [a["name"] for a in store.actors(limit=15)]
+    return {"days": days[::max(1, len(days) // 50)], "names": names,
+            "events": counts.get("events", 0), "articles": counts.get("articles", 0)}
+
+
+def endpoints(article_ids: list[str], rng: random.Random, profile: dict | None = None) -> dict:
     """name → function returning the next request path (varied so no cache answers every call)."""
-    days = [(date(2024, 6, 1) + timedelta(days=d)).isoformat() for d in range(0, 360, 7)]
-    names = [p[0] for p in PARTIES]
+    profile = profile or {}
+    days = profile.get("days") or [(date(2024, 6, 1) + timedelta(days=d)).isoformat() for d in range(0, 360, 7)]
+    names = profile.get("names") or [p[0] for p in PARTIES]
+    deepest_event = max(1, min(5000, profile.get("events", 5100) - 100))
+    deepest_article = max(1, min(900, profile.get("articles", 950) - 50))
     words = ["ceasefire", "sanctions", "prisoners", "Istanbul", "troops", "truce", "aid"]
     return {
         "health (no store: the HTTP floor)": lambda: "/api/health",
-        "events (page of 100)": lambda: f"/api/events?limit=100&offset={rng.randrange(0, 5000)}",
-        "events ?actor=": lambda: f"/api/events?actor={rng.choice(names)}&limit=100",
+        "events (page of 100)": lambda: f"/api/events?limit=100&offset={rng.randrange(0, deepest_event)}",
+        "events ?actor=": lambda: f"/api/events?actor={quote(rng.choice(names))}&limit=100",
         "events ?type&since&until": lambda: (lambda d: f"/api/events?type={rng.choice(TEMPLATES)[1]}"
-                                                       f"&since={d}&until=2025-06-01&limit=100")(rng.choice(days)),
+                                                       f"&since={d}&until={days[-1]}&limit=100")(rng.choice(days)),
         "events ?q= (full text)": lambda: f"/api/events?q={rng.choice(words)}&limit=100",
-        "articles (page of 50)": lambda: f"/api/articles?limit=50&offset={rng.randrange(0, 900)}",
+        "articles (page of 50)": lambda: f"/api/articles?limit=50&offset={rng.randrange(0, deepest_article)}",
         "article by id": lambda: f"/api/articles/{rng.choice(article_ids)}",
         "search ?q=": lambda: f"/api/search?q={rng.choice(words)}",
         "actors": lambda: "/api/actors",
@@ -207,12 +224,13 @@ def main(argv=None) -> int:
         fill(db, args.events)
     with open_store(db) as store:
         article_ids = [a["id"] for a in store.articles(limit=500)]
+    profile = store_profile(db)
     rng = random.Random(11)
     with LoopbackServer(db) as srv, httpx.Client(base_url=srv.base, timeout=30) as client:
         print(f"{args.requests} sequential requests per endpoint; uvicorn (1 worker) on loopback, "
               f"client in another process")
         print(f"{'endpoint':40s} {'p50 ms':>8s} {'p99 ms':>8s} {'mean ms':>8s} {'rows':>6s}")
-        for name, make in endpoints(article_ids, rng).items():
+        for name, make in endpoints(article_ids, rng, profile).items():
             for _ in range(10):  # warm-up
                 client.get(make())
             times, rows = [], 0

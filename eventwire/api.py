@@ -48,7 +48,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -56,6 +56,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .errors import EventwireError, InputError, StoreError
 from .model import EVENT_STATUSES, PLOVER_TYPES
+
+try:
+    import orjson
+except ImportError:
+    orjson = None
 
 log = logging.getLogger("eventwire.api")
 
@@ -65,8 +70,11 @@ DEFAULT_MAX_LIMIT = 500                     # rows per page, whatever a client a
 MAX_OFFSET = 10_000_000                     # deeper than any store we expect; keeps SQLite integers small
 MAX_INGEST_ITEMS = 50
 DEFAULT_STORE_THREADS = 4                   # store connections serving requests at once
-SUMMARY_EVENT_CAP = 20_000                  # events read to draw the timeline and the network
-SUMMARY_TTL_SECONDS = 30.0                  # the dashboard summary is recomputed at most this often (ingest via the API resets it)
+# Longer than a client's idle pool keeps a connection (httpx: 5 s), so the server is never the
+# one closing a connection at the moment the client reuses it (a ReadError on the client).
+KEEP_ALIVE_SECONDS = 30
+DEFAULT_SUMMARY_NODES = 150                 # actors in the summary's network unless asked for more
+MAX_SUMMARY_NODES = 2000
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 COOPERATION_QUADS = (1, 2)
 CONFLICT_QUADS = (3, 4)
@@ -84,9 +92,11 @@ class Settings:
     """What one running API was configured with (visible at /api/meta, except the token)."""
 
     def __init__(self, store_url: Optional[str], token: Optional[str], max_body_bytes: int,
-                 max_limit: int, cors_origins: tuple[str, ...], allow_private_urls: bool = False):
+                 max_limit: int, cors_origins: tuple[str, ...], allow_private_urls: bool = False,
+                 allow_hosts: tuple = ()):
         self.store_url = store_url
         self.allow_private_urls = allow_private_urls
+        self.allow_hosts = allow_hosts
         self.token = token or None
         self.max_body_bytes = int(max_body_bytes)
         self.max_limit = int(max_limit)
@@ -184,6 +194,185 @@ class BodyLimit:
         return await self.app(scope, replay, send)
 
 
+class DataVersion:
+    """The store's data version (``Store.data_version``), read at most every ``interval`` seconds
+    however many requests ask, by one of them while the others use the value they have; ``bump``
+    makes the next request read it again (after an ingest through this API)."""
+
+    def __init__(self, runner: "StoreRunner", interval: float = 0.5):
+        self.runner, self.interval = runner, interval
+        self.value: Optional[str] = None
+        self.read_at = float("-inf")
+        self._reading: Optional[asyncio.Future] = None
+        self.on_bump: list[Callable[[], None]] = []
+
+    def bump(self) -> None:
+        """This process wrote: the next request reads the version, and no answer computed before
+        the write is served again (a client reads its own writes, stale or not)."""
+        self.read_at = float("-inf")
+        for forget in self.on_bump:
+            forget()
+
+    async def current(self) -> Optional[str]:
+        now = time.monotonic()
+        if now - self.read_at < self.interval and self.value is not None:
+            return self.value
+        if self._reading is None:
+            self._reading = asyncio.ensure_future(self._read(now))
+        reading = self._reading
+        try:
+            return await asyncio.shield(reading)
+        except Exception:  # noqa: BLE001 - no version: the response is computed, not cached
+            return None
+
+    async def _read(self, started: float) -> Optional[str]:
+        try:
+            self.value = await self.runner(lambda s: s.data_version() if hasattr(s, "data_version") else None)
+            self.read_at = started
+            return self.value
+        finally:
+            self._reading = None
+
+
+class ResponseCache:
+    """Answers repeated GETs under ``/api/`` from memory while the store's data version is the
+    same as when they were computed.
+
+    Only complete 200 answers are kept, one per path and query, at most ``max_entries`` of them
+    and ``max_bytes`` in all (least recently used first out). Concurrent requests for the same
+    answer wait for the first one to compute it instead of each running the same query (a
+    dashboard opened by many people after an ingest asks for the same summary at once).
+
+    While an ingest runs the version changes every few seconds. Answers about the whole store
+    (``stale_paths``: summary, actors, stories, positions, counts — aggregates that cost a scan)
+    are then served as they were, at most ``stale_seconds`` old, while one background request
+    recomputes them; pages of events and articles are always computed for the current version."""
+
+    def __init__(self, app, version: DataVersion, max_entries: int = 4096, max_bytes: int = 128 << 20,
+                 skip: tuple[str, ...] = ("/api/health", "/api/ingest"),
+                 stale_paths: tuple[str, ...] = ("/api/summary", "/api/actors", "/api/stories", "/api/positions",
+                                                 "/api/meta"),
+                 stale_seconds: float = 10.0):
+        from collections import OrderedDict
+
+        self.app, self.version = app, version
+        self.max_entries, self.max_bytes, self.skip = max_entries, max_bytes, skip
+        self.stale_paths, self.stale_seconds = stale_paths, stale_seconds
+        # (path, query) -> (version, start message, body chunks, monotonic time its computation began)
+        self.entries: "OrderedDict[tuple, tuple]" = OrderedDict()
+        self.size = 0
+        self.pending: dict[tuple, asyncio.Future] = {}
+        self.refreshing: set = set()
+        self.hits = self.stale_hits = self.misses = 0
+        self.forgotten_at = float("-inf")
+        version.on_bump.append(self.forget)
+
+    def forget(self) -> None:
+        self.entries.clear()
+        self.size = 0
+        self.forgotten_at = time.monotonic()   # answers begun before now are not kept either
+
+    @staticmethod
+    def _bytes(entry: tuple) -> int:
+        return sum(len(b) for b in entry[2])
+
+    def _put(self, key: tuple, entry: tuple) -> None:
+        if self._bytes(entry) > self.max_bytes // 8 or entry[3] < self.forgotten_at:
+            return
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= self._bytes(old)
+        self.entries[key] = entry
+        self.size += self._bytes(entry)
+        while len(self.entries) > self.max_entries or self.size > self.max_bytes:
+            _, evicted = self.entries.popitem(last=False)
+            self.size -= self._bytes(evicted)
+
+    async def _compute(self, scope, receive, send, key: tuple, version: str) -> Optional[tuple]:
+        """Run the app once for ``key``; waiters for the same key get its answer."""
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self.pending[key] = future
+        began = time.monotonic()
+        start_message: dict = {}
+        chunks: list[bytes] = []
+
+        async def recording(message):
+            if message["type"] == "http.response.start":
+                start_message.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording)
+        except BaseException as exc:
+            future.set_exception(exc if isinstance(exc, Exception) else RuntimeError("cancelled"))
+            future.exception()   # retrieved, so asyncio does not log it a second time
+            raise
+        finally:
+            self.pending.pop(key, None)
+        entry = (version, dict(start_message), chunks, began) if start_message.get("status") == 200 else None
+        if entry is not None:
+            self._put(key, entry)
+        future.set_result(entry)
+        return entry
+
+    def _refresh_in_background(self, scope, key: tuple, version: str) -> None:
+        if key in self.refreshing or key in self.pending:
+            return
+        self.refreshing.add(key)
+
+        async def no_body():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def discard(message):
+            return None
+
+        async def run():
+            try:
+                await self._compute(dict(scope), no_body, discard, key, version)
+            except Exception:  # noqa: BLE001 - a failed refresh leaves the old answer to age out
+                log.warning("background refresh of %s failed", key[0], exc_info=True)
+            finally:
+                self.refreshing.discard(key)
+
+        asyncio.ensure_future(run())
+
+    @staticmethod
+    async def _replay(send, entry: tuple) -> None:
+        await send(entry[1])
+        await send({"type": "http.response.body", "body": b"".join(entry[2]), "more_body": False})
+
+    async def __call__(self, scope, receive, send):
+        if (scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith("/api/")
+                or scope["path"] in self.skip):
+            return await self.app(scope, receive, send)
+        version = await self.version.current()
+        if version is None:
+            return await self.app(scope, receive, send)
+        key = (scope["path"], scope.get("query_string", b""))
+        entry = self.entries.get(key)
+        if entry is not None and entry[0] == version:
+            self.hits += 1
+            self.entries.move_to_end(key)
+            return await self._replay(send, entry)
+        if (entry is not None and scope["path"] in self.stale_paths
+                and time.monotonic() - entry[3] <= self.stale_seconds):
+            self.stale_hits += 1
+            self._refresh_in_background(scope, key, version)
+            return await self._replay(send, entry)
+        if key in self.pending:
+            try:
+                entry = await asyncio.shield(self.pending[key])
+            except Exception:  # noqa: BLE001 - the first request failed: compute our own
+                entry = None
+            if entry is not None and entry[0] == version:
+                self.hits += 1
+                return await self._replay(send, entry)
+        self.misses += 1
+        await self._compute(scope, receive, send, key, version)
+
+
 def _too_large(limit: int) -> dict:
     return {"error": "E702", "detail": f"E702 request body larger than the limit of {limit} bytes"}
 
@@ -228,6 +417,11 @@ class Rows(JSONResponse):
     from PostgreSQL become ISO strings through ``default=str``)."""
 
     def render(self, content) -> bytes:
+        if orjson is not None:   # the same JSON three to five times faster (the server extra installs it)
+            try:
+                return orjson.dumps(content, default=str)
+            except TypeError:    # an integer beyond 64 bits: the standard library can
+                pass
         return json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
@@ -279,50 +473,84 @@ def _quad(row: dict) -> Optional[int]:
     return None
 
 
-def summarise_events(rows: Iterable[dict]) -> dict:
+def summarise_events(rows: Iterable[dict], max_nodes: Optional[int] = None) -> dict:
     """The timeline (events per day and type) and the actor network (cooperation vs conflict
-    edges between sources and targets) from event rows."""
-    per_day: dict[str, Counter] = defaultdict(Counter)
-    nodes: dict[str, dict] = {}
-    edges: dict[tuple[str, str], dict] = {}
-    total = 0
+    edges between sources and targets) from event rows; the same figures as ``summarise_groups``
+    on the store's ``event_summary``."""
+    per_day: Counter = Counter()
+    per_actor: Counter = Counter()
+    countries: dict = {}
+    pairs: Counter = Counter()
+    scores: dict = defaultdict(lambda: [0.0, 0])
     for row in rows:
-        total += 1
-        day = _event_date(row)
-        if day:
-            per_day[day][row.get("type") or "?"] += 1
+        per_day[(_event_date(row), row.get("type") or "?")] += 1
         src, tgt = _party(row, "source"), _party(row, "target")
         for name, side in ((src, "source"), (tgt, "target")):
             if name:
-                node = nodes.setdefault(name, {"id": name, "country": _party_country(row, side), "events": 0})
-                node["events"] += 1
-        if not (src and tgt) or src == tgt:
+                per_actor[name] += 1
+                country = _party_country(row, side)
+                if country and (countries.get(name) is None or country > countries[name]):
+                    countries[name] = country   # the largest code, as the store's max() picks
+        if src and tgt and src != tgt:
+            key = (src, tgt, _quad(row) or 0, row.get("type") or "?", row.get("undirected") is True)
+            pairs[key] += 1
+            if isinstance(row.get("goldstein"), (int, float)):
+                scores[key][0] += float(row["goldstein"])
+                scores[key][1] += 1
+    nodes = [{"name": name, "country": countries.get(name), "events": n} for name, n in per_actor.items()]
+    nodes.sort(key=lambda n: (-n["events"], n["name"]))
+    return summarise_groups({
+        "timeline": [{"day": d, "type": t, "n": n} for (d, t), n in per_day.items()],
+        "nodes": nodes[:max_nodes] if max_nodes is not None else nodes, "nodes_total": len(nodes),
+        "pairs": [{"source": k[0], "target": k[1], "quad": k[2], "type": k[3], "undirected": k[4], "n": n,
+                   "goldstein": scores[k][0], "scored": scores[k][1]} for k, n in pairs.items()]})
+
+
+def summarise_groups(groups: dict) -> dict:
+    """The dashboard summary from pre-aggregated rows (``Store.event_summary``): the timeline, and
+    the network of the busiest actors (node size = events they take part in, edge = events
+    between two of them, split by cooperation and conflict)."""
+    per_day: dict[str, Counter] = defaultdict(Counter)
+    total = 0
+    for r in groups["timeline"]:
+        n = int(r["n"])
+        total += n
+        day = r.get("day")
+        if day and _DAY.match(str(day)):
+            per_day[str(day)[:10]][r.get("type") or "?"] += n
+    nodes = [{"id": r["name"], "country": r.get("country"), "events": int(r["events"])} for r in groups["nodes"]]
+    kept = {n["id"] for n in nodes}
+    edges: dict[tuple[str, str], dict] = {}
+    for r in groups["pairs"]:
+        src, tgt = r["source"], r["target"]
+        if src not in kept or tgt not in kept or src == tgt:
             continue
-        key = (src, tgt) if row.get("undirected") is not True else tuple(sorted((src, tgt)))
-        edge = edges.setdefault(key, {"source": key[0], "target": key[1], "cooperation": 0,
-                                      "conflict": 0, "neutral": 0, "types": Counter(), "goldstein": 0.0})
-        quad = _quad(row)
+        n = int(r["n"])
+        key = tuple(sorted((src, tgt))) if r.get("undirected") in (True, 1) else (src, tgt)
+        edge = edges.setdefault(key, {"source": key[0], "target": key[1], "cooperation": 0, "conflict": 0,
+                                      "neutral": 0, "types": Counter(), "goldstein": 0.0, "scored": 0})
+        quad = r.get("quad")
         edge["cooperation" if quad in COOPERATION_QUADS else "conflict" if quad in CONFLICT_QUADS
-             else "neutral"] += 1
-        if isinstance(row.get("goldstein"), (int, float)):
-            edge["goldstein"] += float(row["goldstein"])
-        edge["types"][row.get("type") or "?"] += 1
+             else "neutral"] += n
+        edge["goldstein"] += float(r.get("goldstein") or 0.0)
+        edge["scored"] += int(r.get("scored") or 0)
+        edge["types"][r.get("type") or "?"] += n
     timeline = [{"date": d, "types": dict(c), "total": sum(c.values())} for d, c in sorted(per_day.items())]
     edge_list = []
     for e in edges.values():
-        n = e["cooperation"] + e["conflict"] + e["neutral"]
-        e["count"] = n
-        e["goldstein"] = round(e["goldstein"] / n, 2) if n else 0.0
+        e["count"] = e["cooperation"] + e["conflict"] + e["neutral"]
+        scored = e.pop("scored")
+        e["goldstein"] = round(e["goldstein"] / scored, 2) if scored else 0.0
         e["kind"] = ("cooperation" if e["cooperation"] > e["conflict"]
                      else "conflict" if e["conflict"] > e["cooperation"] else "mixed")
         e["types"] = dict(e["types"])
         edge_list.append(e)
-    edge_list.sort(key=lambda e: -e["count"])
+    edge_list.sort(key=lambda e: (-e["count"], e["source"], e["target"]))
     return {"events": total, "timeline": timeline,
-            "network": {"nodes": sorted(nodes.values(), key=lambda n: -n["events"]), "edges": edge_list}}
+            "network": {"nodes": nodes, "edges": edge_list, "nodes_total": int(groups.get("nodes_total") or len(nodes))}}
 
 
-def _no_nul(request: Request) -> None:
+async def _no_nul(request: Request) -> None:  # async: a sync dependency would cost a thread hop per request
     for key, value in request.query_params.multi_items():
         if "\x00" in key or "\x00" in value:
             raise HTTPException(400, "E703 NUL byte in a query parameter")
@@ -360,21 +588,31 @@ class IngestRequest(BaseModel):
 def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
                store=None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
                max_limit: int = DEFAULT_MAX_LIMIT, cors_origins: Iterable[str] = (),
-               pipeline=None, allow_private_urls: bool = False, store_threads: int = DEFAULT_STORE_THREADS):
+               pipeline=None, allow_private_urls: bool = False, store_threads: int = DEFAULT_STORE_THREADS,
+               allow_hosts: Iterable[str] = (), response_cache: bool = True):
     """The FastAPI app over the store at ``store_url`` (``open_store`` rules: a SQLite path or a
     ``postgresql://`` URL). ``token`` enables the write endpoints; ``store`` serves an already open
     store instead (it must tolerate calls from another thread); ``pipeline`` is the eventwire
     Pipeline used by ``/api/ingest`` (built on first use when not given); ``allow_private_urls``
     lets URL items point into the server's own network (off: a token holder could otherwise make
     the server fetch from hosts only it can reach); ``store_threads`` is how many store
-    connections serve requests at once."""
+    connections serve requests at once; ``allow_hosts`` (``HOST[:PORT]``) are private hosts URL items
+    may still be fetched from; ``response_cache`` keeps answers to repeated reads in memory until
+    the store's data version changes."""
     from . import __version__
 
+    from .ingest.addresses import parse_allowed
+
+    try:
+        allowed_hosts = parse_allowed(allow_hosts)
+    except ValueError as exc:
+        raise EventwireError(f"--allow-host: {exc}", "E704") from None
     settings = Settings(store_url, token, max_body_bytes, max_limit, tuple(cors_origins or ()),
-                        allow_private_urls)
+                        allow_private_urls, allowed_hosts)
     runner = StoreRunner(store_url, store, threads=store_threads)
     nlp_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventwire-nlp")
-    state: dict[str, Any] = {"pipeline": pipeline, "summary": {}, "generation": 0}
+    state: dict[str, Any] = {"pipeline": pipeline}
+    data_version = DataVersion(runner)
     pipeline_lock = threading.Lock()
 
     from contextlib import asynccontextmanager
@@ -535,26 +773,32 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
              summary="the dashboard's timeline (events per day and type) and actor network")
     async def summary(since: Optional[str] = Query(None, pattern=ISO_DATE),
                       until: Optional[str] = Query(None, pattern=ISO_DATE),
-                      actor: Optional[str] = Query(None, max_length=200)):
-        key = (since, until, actor, state["generation"])
-        cached = state["summary"].get(key)
-        if cached and time.monotonic() - cached[0] < SUMMARY_TTL_SECONDS:
-            return Rows(cached[1])
-
-        def read(s):
-            rows, page = [], 5000
-            while len(rows) < SUMMARY_EVENT_CAP:
-                got = s.events(actor=actor or None, since=since, until=until, limit=page, offset=len(rows))
-                rows.extend(got)
-                if len(got) < page:
-                    break
-            return rows
-
-        rows = await runner(read)
-        result = summarise_events(rows)
-        result["truncated"] = len(rows) >= SUMMARY_EVENT_CAP
-        state["summary"] = {key: (time.monotonic(), result)}
+                      actor: Optional[str] = Query(None, max_length=200),
+                      type: Optional[str] = Query(None, max_length=40, description="PLOVER type"),
+                      nodes: int = Query(DEFAULT_SUMMARY_NODES, ge=1, le=MAX_SUMMARY_NODES,
+                                         description="the busiest actors kept in the network")):
+        type_ = _choice(type, PLOVER_TYPES, "type")
+        # Aggregated by the database: a few thousand small rows whatever the size of the store
+        # (responses are cached per store version by ResponseCache).
+        groups = await runner(lambda s: s.event_summary(max_nodes=nodes, actor=actor or None, type=type_,
+                                                         since=since, until=until))
+        result = summarise_groups(groups)
+        result["truncated"] = False
         return Rows(result)
+
+    @app.get("/api/network/edge", tags=["read"], dependencies=guarded,
+             summary="the events of one edge of the actor network (source → target), with their evidence")
+    async def network_edge(source: str = Query(..., min_length=1, max_length=200),
+                           target: str = Query(..., min_length=1, max_length=200),
+                           type: Optional[str] = Query(None, max_length=40, description="PLOVER type"),
+                           since: Optional[str] = Query(None, pattern=ISO_DATE),
+                           until: Optional[str] = Query(None, pattern=ISO_DATE),
+                           limit: int = Limit(50)):
+        type_ = _choice(type, PLOVER_TYPES, "type")
+        limit = limit_of(limit)
+        rows, total = await runner(lambda s: s.pair_events(source, target, limit=limit, type=type_,
+                                                            since=since, until=until))
+        return Rows({"items": rows, "count": total, "limit": limit})
 
     # -- write endpoints ----------------------------------------------------------------------
     def get_pipeline():
@@ -575,8 +819,12 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
                                        published=item.published, item=where, **meta)
         if item.url:
             meta.pop("url", None)
-            return fetch_article(item.url, published=item.published,
-                                 allow_private=settings.allow_private_urls, **meta)
+            if state.get("fetcher") is None:   # one fetcher, so per-host spacing holds across requests
+                from .ingest.fetch import Fetcher
+
+                state["fetcher"] = Fetcher(allow_private=settings.allow_private_urls,
+                                           allow_hosts=settings.allow_hosts)
+            return fetch_article(item.url, published=item.published, fetcher=state["fetcher"], **meta)
         raise InputError.e("E106", item=where, line=n)
 
     @app.post("/api/ingest", tags=["write"], dependencies=[Depends(require_token)],
@@ -596,19 +844,23 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
                 results.append({"item": n, "error": exc.code, "detail": exc.one_line()})
         if request.rebuild and any(r.get("added") for r in results):
             await runner(_rebuild)
-        state["generation"] += 1
+        data_version.bump()
         failed = sum(1 for r in results if "error" in r)
         return {"results": results, "added": sum(1 for r in results if r.get("added")), "failed": failed}
 
     # -- docs and dashboard -------------------------------------------------------------------
     _mount_docs(app)
 
+    dashboard_page = (WEB_DIR / "index.html").read_bytes()   # read once: it changes with the package only
+
     @app.get("/", include_in_schema=False)
     async def dashboard():
-        return FileResponse(WEB_DIR / "index.html", media_type="text/html")
+        return HTMLResponse(dashboard_page)
 
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
 
+    if response_cache:
+        app.add_middleware(ResponseCache, version=data_version)
     if settings.cors_origins:
         from fastapi.middleware.cors import CORSMiddleware
 
@@ -628,46 +880,17 @@ def _rebuild(store) -> None:
             pass
 
 
-def check_public_url(url: str) -> None:
-    """FetchError unless ``url`` is http(s) and its host resolves only to public addresses: a
-    client of the API must not make the server fetch from its own network (loopback, private,
-    link-local such as cloud metadata, multicast, reserved)."""
-    import ipaddress
-    import socket
-    from urllib.parse import urlsplit
+def fetch_article(url: str, published: Optional[str] = None, allow_private: bool = False,
+                  allow_hosts: Iterable[str] = (), fetcher=None, **meta):
+    """An Article from a URL, through the ingest fetcher: timeouts, retries, politeness, and every
+    hop's address checked before it is connected to, so a client of the API cannot make the server
+    fetch from its own network (loopback, private, link-local such as cloud metadata) unless the
+    operator allowed that host (``--allow-host``) or every host (``--allow-private-urls``)."""
+    from .ingest import fetch as fetch_module
 
-    from .errors import FetchError
-
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise FetchError.e("E501", url=url, reason="not an http(s) URL")
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError.e("E501", url=url, reason=f"cannot resolve the host ({exc})") from None
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not ip.is_global or ip.is_multicast:
-            raise FetchError.e("E501", url=url, reason="the host is on a private, loopback or reserved "
-                                                       "network (start the server with --allow-private-urls "
-                                                       "to fetch from it)")
-
-
-def fetch_article(url: str, published: Optional[str] = None, allow_private: bool = False, **meta):
-    """An Article from a URL, through the ingest fetcher (timeouts, retries, politeness)."""
-    from .errors import FetchError
-
-    if not allow_private:
-        check_public_url(url)
-    try:
-        from .ingest import fetch as fetch_module
-    except ImportError:
-        raise FetchError.e("E501", url=url, reason="fetching URLs is not available in this build") from None
-    fetcher = getattr(fetch_module, "fetch_article", None)
     if fetcher is None:
-        raise FetchError.e("E501", url=url, reason="fetching URLs is not available in this build")
-    return fetcher(url, published=published, **meta)
+        fetcher = fetch_module.Fetcher(allow_private=allow_private, allow_hosts=allow_hosts)
+    return fetch_module.fetch_article(url, published=published, fetcher=fetcher, **meta)
 
 
 def _mount_docs(app) -> None:
@@ -704,18 +927,33 @@ def _mount_docs(app) -> None:
                                 + "".join(rows) + "</ul>")
 
 
+# sqlite3 lets go of the GIL at every row it steps through, and a store thread then waits for the
+# event loop's thread to hand it back — by default after 5 ms. A page of 100 rows could wait half
+# a second behind a busy loop; handing the GIL over every half millisecond bounds that wait.
+SERVER_SWITCH_INTERVAL = 0.0005
+
+
+def set_switch_interval(value: Optional[str] = None) -> None:
+    """For a serving process only (it is process-wide): how often Python hands the GIL over."""
+    import sys
+
+    sys.setswitchinterval(float(value) if value else SERVER_SWITCH_INTERVAL)
+
+
 def app_from_env():
     """The app configured from the environment, for running under a process manager:
     ``uvicorn --factory eventwire.api:app_from_env`` with EVENTWIRE_DB (store URL or SQLite path),
     EVENTWIRE_API_TOKEN, EVENTWIRE_MAX_BODY, EVENTWIRE_MAX_LIMIT, EVENTWIRE_STORE_THREADS and
-    EVENTWIRE_CORS_ORIGINS (comma-separated)."""
+    EVENTWIRE_CORS_ORIGINS (comma-separated); EVENTWIRE_RESPONSE_CACHE=0 turns the response cache off."""
     env = os.environ
+    set_switch_interval(env.get("EVENTWIRE_SWITCH_INTERVAL"))
     origins = [o.strip() for o in env.get("EVENTWIRE_CORS_ORIGINS", "").split(",") if o.strip()]
     return create_app(env.get("EVENTWIRE_DB") or None, token=env.get("EVENTWIRE_API_TOKEN") or None,
                       max_body_bytes=int(env.get("EVENTWIRE_MAX_BODY") or DEFAULT_MAX_BODY_BYTES),
                       max_limit=int(env.get("EVENTWIRE_MAX_LIMIT") or DEFAULT_MAX_LIMIT),
                       cors_origins=origins,
-                      store_threads=int(env.get("EVENTWIRE_STORE_THREADS") or DEFAULT_STORE_THREADS))
+                      store_threads=int(env.get("EVENTWIRE_STORE_THREADS") or DEFAULT_STORE_THREADS),
+                      response_cache=env.get("EVENTWIRE_RESPONSE_CACHE", "1") != "0")
 
 
 # -- CLI ----------------------------------------------------------------------------------------
@@ -737,6 +975,8 @@ def add_cli(sub) -> None:
                    help=f"store connections serving requests at once (default: {DEFAULT_STORE_THREADS})")
     p.add_argument("--allow-private-urls", action="store_true",
                    help="let POST /api/ingest fetch URLs on loopback or private networks (default: refused)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="HOST[:PORT]",
+                   help="let POST /api/ingest fetch from this one private host (repeatable)")
     p.set_defaults(run=run_serve)
 
 
@@ -749,10 +989,13 @@ def run_serve(args) -> int:
     token = args.token or os.environ.get("EVENTWIRE_API_TOKEN") or None
     if args.max_body < 1 or args.max_limit < 1:
         raise EventwireError("E704 --max-body and --max-limit must be positive", "E704")
+    set_switch_interval(os.environ.get("EVENTWIRE_SWITCH_INTERVAL"))
     app = create_app(args.db, token=token, max_body_bytes=args.max_body, max_limit=args.max_limit,
                      cors_origins=args.cors_origin, allow_private_urls=args.allow_private_urls,
+                     allow_hosts=args.allow_host,
                      store_threads=args.store_threads)
     print(f"eventwire: dashboard at http://{args.host}:{args.port}/ , API docs at /docs; "
           f"write endpoints {'enabled' if token else 'disabled (no token)'}")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
+                timeout_keep_alive=KEEP_ALIVE_SECONDS)
     return 0

@@ -37,6 +37,7 @@ MESSAGES = {
     "E304": "export: {reason}",
     "E401": "{path}: {reason}",
     "E501": "{url}: {reason}",
+    "E502": "{url}: refused to connect to {address} ({reason}); allow it on purpose with --allow-host {allow}",
     "E601": "{item}: extraction failed ({reason})",
     "E602": "cannot reach the Dask scheduler {address}: {reason}",
 }

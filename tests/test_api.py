@@ -240,3 +240,11 @@ def test_the_same_api_over_postgresql(pipeline, client):
                     assert "psycopg" not in r.text and "syntax" not in r.text.lower()
             assert pg.get("/api/meta").json()["counts"] == pg_counts
             assert pg.get("/api/summary").json()["events"] == pg_counts["events"]
+            # The summary and the network's edges are aggregated by the database: the same on both.
+            lite_net, pg_net = client.get("/api/summary").json()["network"], pg.get("/api/summary").json()["network"]
+            assert lite_net["nodes"] == pg_net["nodes"]
+            assert {(e["source"], e["target"], e["count"]) for e in lite_net["edges"]} == \
+                   {(e["source"], e["target"], e["count"]) for e in pg_net["edges"]}
+            edge = lite_net["edges"][0]
+            pair = {"source": edge["source"], "target": edge["target"]}
+            assert pg.get("/api/network/edge", params=pair).json()["count"] == edge["count"]

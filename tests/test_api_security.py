@@ -230,12 +230,25 @@ def page_server():
 
 def test_url_items_into_the_servers_own_network_are_refused(locked, page_server):
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    for url in (f"{page_server}/doha.html", "http://169.254.169.254/latest/meta-data/", "file:///etc/passwd",
-                "http://[::1]/", "http://10.0.0.1/"):
+    # Refused before any connection (E502), whatever the family; a non-web scheme is E501.
+    for url, code in ((f"{page_server}/doha.html", "E502"), ("http://169.254.169.254/latest/meta-data/", "E502"),
+                      ("file:///etc/passwd", "E501"), ("http://[::1]/", "E502"), ("http://10.0.0.1/", "E502"),
+                      ("http://[::ffff:127.0.0.1]/", "E502"), ("http://0.0.0.0/", "E502")):
         out = locked.post("/api/ingest", json={"items": [{"url": url}]}, headers=auth).json()
         result = out["results"][0]
-        assert result.get("error") == "E501", (url, result)
+        assert result.get("error") == code, (url, result)
         assert "added" not in result
+
+
+def test_url_items_from_an_allowed_host_are_fetched(tmp_path, pipeline, page_server):
+    host = page_server.split("//", 1)[1]
+    with TestClient(create_app(str(tmp_path / "allowed.db"), token=TOKEN, pipeline=pipeline, allow_hosts=[host])) as c:
+        out = c.post("/api/ingest", json={"items": [{"url": f"{page_server}/doha.html", "published": "2025-06-08"},
+                                                    {"url": "http://127.0.0.2:9/x.html"}]},
+                     headers={"Authorization": f"Bearer {TOKEN}"}).json()
+        assert out["results"][0].get("article_id"), out
+        # Only that host and port: the other loopback address is refused, and the batch went on.
+        assert out["results"][1]["error"] == "E502" and out["failed"] == 1
 
 
 def test_url_items_are_fetched_when_private_urls_are_allowed(store_url, pipeline, page_server):

@@ -9,6 +9,7 @@ import threading
 import time
 import urllib.request
 import zlib
+from urllib.parse import quote
 from pathlib import Path
 
 import pytest
@@ -44,12 +45,32 @@ HOSTILE = {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, pipeline):
     """uvicorn serving the app on a free loopback port, in a thread; yields the base URL and ids."""
+    url = str(tmp_path_factory.mktemp("dashboard") / "dash.db")
+    ids = fill_store(url, pipeline, extra=[HOSTILE])
+    for base in serve(url):
+        yield {"base": base, "ids": ids}
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory, pipeline):
+    """The bundled demo corpus, ingested as `eventwire demo` does, served on loopback."""
+    from importlib import resources
+
+    from eventwire.store.base import open_store
+    from eventwire.store.ingest import ingest
+
+    url = str(tmp_path_factory.mktemp("demo") / "demo.db")
+    with open_store(url) as store:
+        ingest([str(resources.files("eventwire").joinpath("demo/corpus.jsonl"))], store, source="demo",
+               pipeline=pipeline)
+    yield from serve(url)
+
+
+def serve(url: str):
     import uvicorn
 
     from eventwire.api import create_app
 
-    url = str(tmp_path_factory.mktemp("dashboard") / "dash.db")
-    ids = fill_store(url, pipeline, extra=[HOSTILE])
     app = create_app(url)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -62,7 +83,7 @@ def server(tmp_path_factory, pipeline):
     while not srv.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert srv.started, "uvicorn did not start"
-    yield {"base": f"http://127.0.0.1:{port}", "ids": ids}
+    yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
     sock.close()
@@ -143,6 +164,7 @@ def test_overview_renders_the_demo_data(server, page, tmp_path):
     assert page.locator("#timeline svg rect.bar").count() >= 3
     assert page.locator("#network svg g.node").count() >= 2
     assert page.locator("#network svg line.edge").count() >= 1
+    assert page.locator("#network svg text.label").count() == page.locator("#network svg g.node").count()
     assert page.locator("#event-rows tr.clickable").count() >= 5
     assert "articles" in page.locator("#counts").inner_text()
     shot = tmp_path / "overview.png"
@@ -240,7 +262,7 @@ def test_article_payloads_do_not_execute(server, page):
     text = page.locator("#article-text")
     assert "<script>" in text.inner_text() and "onerror=" in text.inner_text()   # shown, as text
     assert page.locator("#article-text *:not(span)").count() == 0
-    assert page.locator("img, iframe, script:not([src='/static/app.js'])").count() == 0
+    assert page.locator("img, iframe, script:not([src='/static/app.js']):not([src='/static/network.js'])").count() == 0
     assert page.locator("a[href^='javascript:' i]").count() == 0
     assert page.locator("#article-url").get_attribute("href") is None
     assert "<img" in page.locator("#article-title").inner_text()
@@ -253,3 +275,104 @@ def test_api_docs_render_offline(server, page):
     page.locator(".opblock").first.wait_for(timeout=15000)
     assert page.locator(".opblock").count() >= 10
     assert all(u.startswith(server["base"]) for u in requested), [u for u in requested if not u.startswith(server["base"])]
+
+
+# Every visible network label's box against every other's, and against other actors' circles.
+LABEL_OVERLAPS_JS = """() => {
+  const visible = (t) => getComputedStyle(t).display !== "none";
+  const all = [...document.querySelectorAll("#network svg text.label")];
+  const labels = all.filter(visible);
+  const boxes = labels.map((t) => t.getBoundingClientRect());
+  const hit = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 &&
+                        Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+  const pairs = [];
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++)
+      if (hit(boxes[i], boxes[j])) pairs.push([labels[i].textContent, labels[j].textContent]);
+  const circles = [...document.querySelectorAll("#network svg g.node")].map(
+    (g) => [g.dataset.actor, g.querySelector("circle").getBoundingClientRect()]);
+  const onCircles = [];
+  labels.forEach((t, i) => {
+    const own = t.parentNode.dataset.actor;
+    for (const [actor, c] of circles) if (actor !== own && hit(boxes[i], c)) onCircles.push([t.textContent, actor]);
+  });
+  return {nodes: circles.length, labels: all.length, visible: labels.length, pairs, onCircles};
+}"""
+
+
+def test_network_labels_do_not_overlap_on_the_demo_store(demo_server, page):
+    open_view(page, demo_server, "#/")
+    page.wait_for_selector("#network svg g.node", timeout=15000)
+    m = page.evaluate(LABEL_OVERLAPS_JS)
+    assert m["nodes"] >= 8, m
+    # Every actor drawn has its name shown, and no name touches another name or another circle.
+    assert m["visible"] == m["labels"] == m["nodes"], m
+    assert m["pairs"] == [] and m["onCircles"] == [], m
+    assert not page.errors
+    # Circle size follows events: the busiest actor's circle is the largest.
+    sizes = page.evaluate("""() => [...document.querySelectorAll('#network g.node')].map(
+        g => [Number(g.dataset.events), Number(g.querySelector('circle').getAttribute('r'))])""")
+    busiest = max(sizes)
+    assert all(r <= busiest[1] for _, r in sizes)
+
+
+def test_network_edge_lists_its_events_with_evidence(demo_server, page):
+    open_view(page, demo_server, "#/")
+    edge = page.locator("#network svg g.edge-group").first
+    source, target = edge.get_attribute("data-source"), edge.get_attribute("data-target")
+    count = int(edge.get_attribute("data-count"))
+    edge.dispatch_event("click")
+    items = page.locator("#network-edge li.edge-event")
+    items.first.wait_for(timeout=10000)
+    assert items.count() == min(count, 50)
+    expected = get_json(f"{demo_server}/api/network/edge?source={quote(source)}&target={quote(target)}")
+    assert expected["count"] == count
+    for i in range(items.count()):
+        mark = items.nth(i).locator(".edge-sentence mark")
+        assert mark.count() == 1 and mark.inner_text() == expected["items"][i]["trigger_text"]
+    # The article link opens the article with that event's evidence lit.
+    items.first.locator("a").click()
+    page.wait_for_selector("#article-page:not([hidden]) #article-text .evidence-active", timeout=10000)
+
+
+def test_network_filters_by_type_and_minimum_weight(demo_server, page):
+    open_view(page, demo_server, "#/")
+    summary = get_json(f"{demo_server}/api/summary")
+    edges = summary["network"]["edges"]
+    heaviest = max(e["count"] for e in edges)
+    page.fill("#network-form input[name=min_weight]", str(heaviest))
+    page.click("#network-form button[type=submit]")
+    page.wait_for_function(f"document.querySelectorAll('#network g.edge-group').length > 0 && "
+                           f"[...document.querySelectorAll('#network g.edge-group')].every(g => +g.dataset.count >= {heaviest})")
+    kind = max(((t, n) for e in edges for t, n in e["types"].items()), key=lambda x: x[1])[0]
+    page.fill("#network-form input[name=min_weight]", "1")
+    page.select_option("#network-form select[name=type]", kind)
+    page.click("#network-form button[type=submit]")
+    page.wait_for_selector(f"#network[data-filter*='{kind}']", timeout=10000)
+    typed = {(e["source"], e["target"]) for e in get_json(f"{demo_server}/api/summary?type={kind}")["network"]["edges"]}
+    drawn = page.locator("#network g.edge-group")
+    assert drawn.count() >= 1
+    for i in range(drawn.count()):
+        assert (drawn.nth(i).get_attribute("data-source"), drawn.nth(i).get_attribute("data-target")) in typed
+    assert page.evaluate(LABEL_OVERLAPS_JS)["pairs"] == []
+
+
+def test_network_filters_by_date(demo_server, page):
+    open_view(page, demo_server, "#/")
+    days = [d["date"] for d in get_json(f"{demo_server}/api/summary")["timeline"]]
+    since, until = days[len(days) // 2], days[-1]
+    page.fill("#network-form input[name=since]", since)
+    page.fill("#network-form input[name=until]", until)
+    page.click("#network-form button[type=submit]")
+    page.wait_for_selector(f"#network[data-filter*='{since}']", timeout=10000)
+    dated = get_json(f"{demo_server}/api/summary?since={since}&until={until}")["network"]
+    everything = get_json(f"{demo_server}/api/summary")["network"]
+    drawn = page.locator("#network g.node")
+    names = {drawn.nth(i).get_attribute("data-actor") for i in range(drawn.count())}
+    # Only actors of the chosen days are drawn, with their counts for those days.
+    assert names <= {n["id"] for n in dated["nodes"]}
+    counts = {n["id"]: n["events"] for n in dated["nodes"]}
+    for i in range(drawn.count()):
+        assert int(drawn.nth(i).get_attribute("data-events")) == counts[drawn.nth(i).get_attribute("data-actor")]
+    assert sum(n["events"] for n in dated["nodes"]) < sum(n["events"] for n in everything["nodes"])
+    assert page.evaluate(LABEL_OVERLAPS_JS)["pairs"] == []

@@ -35,6 +35,17 @@ def _filters(p) -> None:
     p.add_argument("--text", metavar="WORDS", help="only events of articles containing these words")
 
 
+def _allowed_host(value: str):
+    import argparse
+
+    from ..ingest.addresses import AllowedHost
+
+    try:
+        return AllowedHost.parse(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def add_cli(sub) -> None:
     p = sub.add_parser("ingest", help="extract articles (files, dumps, URLs, RSS/Atom feeds) into the store")
     p.add_argument("items", nargs="+", metavar="PATH|URL|FEED",
@@ -47,6 +58,9 @@ def add_cli(sub) -> None:
                    help="seconds between requests to one host (default: 1)")
     p.add_argument("--timeout", type=float, default=20.0, metavar="S", help="seconds per request (default: 20)")
     p.add_argument("--retries", type=int, default=2, metavar="N", help="retries of a failed request (default: 2)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="HOST[:PORT]", type=_allowed_host,
+                   help="fetch from this host even though it is on a private or loopback network "
+                        "(repeatable; a name as written in URLs, or an address; default: refused)")
     p.add_argument("--no-rebuild", action="store_true", help="do not rebuild stories and positions afterwards")
     p.set_defaults(run=run_ingest)
 
@@ -99,7 +113,8 @@ def run_ingest(args) -> int:
     from .ingest import ingest, print_report
 
     _check_dates(args)
-    fetcher = Fetcher(delay=max(args.delay, 0.0), timeout=args.timeout, retries=max(args.retries, 0))
+    fetcher = Fetcher(delay=max(args.delay, 0.0), timeout=args.timeout, retries=max(args.retries, 0),
+                      allow_hosts=args.allow_host)
 
     def on_failure(f):
         print(f"error: {f.error.one_line()}", file=sys.stderr)

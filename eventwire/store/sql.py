@@ -160,6 +160,15 @@ class SQLStore(Store):
     def schema_version(self) -> int:
         return int(self._scalar("SELECT value FROM meta WHERE key = ?", ("schema_version",)) or 0)
 
+    def data_version(self) -> str:
+        """A value that changes whenever the stored data does (an article added, stories or
+        positions rebuilt, by this process or another): readers key their caches on it."""
+        return str(self._scalar("SELECT value FROM meta WHERE key = ?", ("data_version",)) or "0")
+
+    def _bump_data_version(self) -> None:
+        self._execute("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = ?",
+                      ("data_version",))
+
     # -- writing -----------------------------------------------------------------------------
     def has_article(self, url: Optional[str] = None, content_hash: Optional[str] = None) -> bool:
         return self._existing(url, content_hash) is not None
@@ -198,6 +207,7 @@ class SQLStore(Store):
             self._insert_many("quotes", [_quote_row(article_id, q) for q in doc.quotes])
             self._insert_many("claims", [_claim_row(article_id, c) for c in doc.claims])
             self._insert_many("timexes", [_timex_row(article_id, t) for t in doc.timexes])
+            self._bump_data_version()
         return AddResult(article_id, True, near)
 
     def _near_duplicate(self, sig) -> tuple[Optional[str], Optional[float]]:
@@ -223,6 +233,7 @@ class SQLStore(Store):
             self._execute("DELETE FROM stories")
             self._insert_many("stories", stories)
             self._insert_many("story_events", links)
+            self._bump_data_version()
         return len(stories)
 
     def rebuild_positions(self, issues_path=None) -> int:
@@ -232,6 +243,7 @@ class SQLStore(Store):
         with self._lock, self._transaction():
             self._execute("DELETE FROM positions")
             self._insert_many("positions", rows)
+            self._bump_data_version()
         return len(rows)
 
     # -- reading -----------------------------------------------------------------------------
@@ -315,6 +327,74 @@ class SQLStore(Store):
         return self._rows(f"SELECT {self.EVENT_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id "
                           f"{where} ORDER BY e.day DESC NULLS LAST, e.article_id, e.seq LIMIT ? OFFSET ?",
                           (*params, int(limit), int(offset)))
+
+    # Which side of an event is a node of the actor network: a resolved actor or a country, not an
+    # unresolved phrase ("the agreement"); and the quad class, from the Goldstein sign when missing.
+    _SIDE_OK = ("CASE WHEN coalesce(e.{0}_actor, '') <> '' OR coalesce(e.{0}_country, '') <> '' "
+                "THEN 1 ELSE 0 END")
+    _QUAD = ("CASE WHEN e.quad_class IN (1, 2, 3, 4) THEN e.quad_class WHEN e.goldstein > 0 THEN 1 "
+             "WHEN e.goldstein < 0 THEN 3 ELSE 0 END")
+
+    def event_summary(self, max_nodes: int = 150, **filters) -> dict:
+        """The timeline and the actor network, aggregated by the database, for the events that
+        pass ``filters`` (those of ``events``): events per day and type (``timeline``); the
+        ``max_nodes`` actors taking part in the most events (``nodes``: name, country, events) and
+        how many actors there are in all (``nodes_total``); and, between those actors only, events
+        per source, target, quad class, type and direction (``pairs``). A few hundred small rows
+        whatever the size of the store."""
+        where, params = self._event_filters(**filters)
+        # The article join is needed only by the full-text filter (a condition on a.id).
+        join = "JOIN articles a ON a.id = e.article_id" if filters.get("q") else ""
+        base = f"FROM events e {join} {where}"
+        timeline = self._rows(f"SELECT e.day AS day, e.type AS type, count(*) AS n {base} GROUP BY e.day, e.type",
+                              params)
+        s_ok, t_ok = self._SIDE_OK.format("source"), self._SIDE_OK.format("target")
+        and_ = "AND" if where else "WHERE"
+        sides = (f"SELECT e.source_name AS name, e.source_country AS country {base} {and_} {s_ok} = 1 "
+                 f"UNION ALL SELECT e.target_name, e.target_country {base} {and_} {t_ok} = 1")
+        per_actor = (f"SELECT name, max(country) AS country, count(*) AS events FROM ({sides}) sides "
+                     f"WHERE name IS NOT NULL GROUP BY name")
+        nodes = self._rows(f"SELECT name, country, events, count(*) OVER () AS total FROM ({per_actor}) n "
+                           f"ORDER BY events DESC, name LIMIT ?", (*params, *params, int(max_nodes)))
+        total = int(nodes[0]["total"]) if nodes else 0
+        pairs: list[dict] = []
+        names = [n["name"] for n in nodes]
+        if names:
+            marks = ", ".join("?" * len(names))
+            pairs = self._rows(
+                f"SELECT e.source_name AS source, e.target_name AS target, {self._QUAD} AS quad, e.type AS type, "
+                f"e.undirected AS undirected, count(*) AS n, sum(e.goldstein) AS goldstein, "
+                f"count(e.goldstein) AS scored {base} {and_} {s_ok} = 1 AND {t_ok} = 1 "
+                f"AND e.source_name IN ({marks}) AND e.target_name IN ({marks}) AND e.source_name <> e.target_name "
+                f"GROUP BY e.source_name, e.target_name, {self._QUAD}, e.type, e.undirected",
+                (*params, *names, *names))
+        return {"timeline": timeline, "nodes": nodes, "nodes_total": total, "pairs": pairs}
+
+    def pair_events(self, source: str, target: str, limit: int = 50, **filters) -> tuple[list[dict], int]:
+        """The events of one edge of the actor network (``event_summary``): ``source`` acting on
+        ``target``, or the two together in either order when the event is undirected, both sides
+        resolved actors; newest first, at most ``limit``, and how many there are in all."""
+        source, target = _no_nul(source), _no_nul(target)
+        where, params = self._event_filters(**filters)
+        s_ok, t_ok = self._SIDE_OK.format("source"), self._SIDE_OK.format("target")
+        # The summary files an undirected event under its two names in sorted order, whichever
+        # was the grammatical source: the same edge here.
+        if source < target:
+            pair = "((e.source_name = ? AND e.target_name = ?) OR (e.undirected = 1 AND e.source_name = ? AND e.target_name = ?))"
+            pair_params: tuple = (source, target, target, source)
+        elif source == target:   # an actor acting on itself is no edge of the network
+            pair, pair_params = "1 = 0", ()
+        else:
+            pair = "(e.source_name = ? AND e.target_name = ? AND e.undirected = 0)"
+            pair_params = (source, target)
+        pair += f" AND {s_ok} = 1 AND {t_ok} = 1"
+        where = f"{where} AND {pair}" if where else f"WHERE {pair}"
+        params = (*params, *pair_params)
+        base = f"FROM events e JOIN articles a ON a.id = e.article_id {where}"
+        rows = self._rows(f"SELECT {self.EVENT_COLUMNS} {base} ORDER BY e.day DESC NULLS LAST, e.article_id, e.seq "
+                          f"LIMIT ?", (*params, int(limit)))
+        total = int(self._scalar(f"SELECT count(*) {base}", params))
+        return rows, total
 
     def count_events(self, **filters) -> int:
         where, params = self._event_filters(**filters)

@@ -157,11 +157,12 @@
       setCounts(meta.counts || {});
       fillSelect(document.querySelector("#event-form select[name=type]"), meta.plover_types || []);
       fillSelect(document.querySelector("#event-form select[name=status]"), meta.statuses || []);
+      fillSelect(document.querySelector("#network-form select[name=type]"), meta.plover_types || []);
       overviewLoaded = true;
     }
     const summary = await api("/api/summary");
     drawTimeline(summary.timeline || []);
-    drawNetwork((summary.network || {}).nodes || [], (summary.network || {}).edges || []);
+    await networkView().show(summary);
     await Promise.all([loadEvents(eventFilter, false), loadStories()]);
   }
 
@@ -312,90 +313,17 @@
     return d.toISOString().slice(0, 10);
   }
 
-  // -- network: a small force-directed layout, computed once, drawn in SVG ------------------
-  function drawNetwork(nodes, edges) {
-    const box = clear($("network"));
-    // The 40 busiest actors that take part in at least one edge: lone nodes say nothing here.
-    const linked = new Set(edges.flatMap((e) => [e.source, e.target]));
-    const top = nodes.filter((n) => linked.has(n.id)).slice(0, 40);
-    const keep = new Set(top.map((n) => n.id));
-    const links = edges.filter((e) => keep.has(e.source) && keep.has(e.target));
-    if (!top.length) {
-      box.appendChild(el("p", { class: "empty", text: "no actors with events" }));
-      return;
-    }
-    const width = Math.max(box.clientWidth || 480, 300), height = 380;
-    const pos = layout(top, links, width, height);
-    const root = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "actor network" });
-    const maxCount = Math.max(...links.map((l) => l.count), 1);
-    for (const l of links) {
-      const a = pos.get(l.source), b = pos.get(l.target);
-      const line = svg("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y, class: `edge ${l.kind}`,
-                                 "stroke-width": 1 + 5 * (l.count / maxCount) });
-      svgTitle(line, `${l.source} → ${l.target}: ${l.cooperation} cooperation, ${l.conflict} conflict` +
-                     (l.neutral ? `, ${l.neutral} other` : "") + ` (mean Goldstein ${l.goldstein})`);
-      root.appendChild(line);
-    }
-    const maxEvents = Math.max(...top.map((n) => n.events), 1);
-    for (const n of top) {
-      const p = pos.get(n.id);
-      const g = svg("g", { class: "node", transform: `translate(${p.x},${p.y})`, "data-actor": n.id });
-      g.appendChild(svg("circle", { r: 5 + 10 * Math.sqrt(n.events / maxEvents) }));
-      const label = svg("text", { x: 0, y: -14, "text-anchor": "middle" });
-      label.textContent = n.id;
-      g.appendChild(label);
-      svgTitle(g, `${n.id}${n.country ? " (" + n.country + ")" : ""}: ${n.events} events`);
-      g.addEventListener("click", () => {
-        loadEvents({ actor: n.id }, false).catch((e) => showError(e.message));
+  // -- network: laid out and drawn by network.js ------------------------------------------
+  let network = null;
+  function networkView() {
+    if (!network) {
+      network = window.EventwireNetwork.mount({
+        box: $("network"), caption: $("network-caption"), edgePanel: $("network-edge"), form: $("network-form"),
+        api, showError, typeColours: TYPE_COLOURS,
+        onActor: (name) => loadEvents({ actor: name }, false).catch((e) => showError(e.message)),
       });
-      root.appendChild(g);
     }
-    box.appendChild(root);
-  }
-
-  function layout(nodes, links, width, height) {
-    // Fruchterman–Reingold from a circle: deterministic, so the picture is the same each load.
-    const pos = new Map();
-    const n = nodes.length;
-    nodes.forEach((node, i) => {
-      const a = (2 * Math.PI * i) / n;
-      pos.set(node.id, { x: width / 2 + (width / 3) * Math.cos(a), y: height / 2 + (height / 3) * Math.sin(a), dx: 0, dy: 0 });
-    });
-    const k = Math.sqrt((width * height) / Math.max(n, 1)) * 0.6;
-    let temp = width / 8;
-    for (let iter = 0; iter < 200; iter++) {
-      for (const p of pos.values()) { p.dx = 0; p.dy = 0; }
-      const ps = Array.from(pos.values());
-      for (let i = 0; i < ps.length; i++) {
-        for (let j = i + 1; j < ps.length; j++) {
-          const dx = ps[i].x - ps[j].x, dy = ps[i].y - ps[j].y;
-          const d = Math.max(Math.hypot(dx, dy), 0.01);
-          const f = (k * k) / d;
-          ps[i].dx += (dx / d) * f; ps[i].dy += (dy / d) * f;
-          ps[j].dx -= (dx / d) * f; ps[j].dy -= (dy / d) * f;
-        }
-      }
-      for (const l of links) {
-        const a = pos.get(l.source), b = pos.get(l.target);
-        const dx = a.x - b.x, dy = a.y - b.y;
-        const d = Math.max(Math.hypot(dx, dy), 0.01);
-        const f = (d * d) / k;
-        a.dx -= (dx / d) * f; a.dy -= (dy / d) * f;
-        b.dx += (dx / d) * f; b.dy += (dy / d) * f;
-      }
-      for (const p of pos.values()) {
-        // A little gravity keeps loosely linked groups on the canvas instead of on its edges.
-        p.dx -= (p.x - width / 2) * 0.12 * k / 50;
-        p.dy -= (p.y - height / 2) * 0.12 * k / 50;
-        const d = Math.max(Math.hypot(p.dx, p.dy), 0.01);
-        p.x += (p.dx / d) * Math.min(d, temp);
-        p.y += (p.dy / d) * Math.min(d, temp);
-        p.x = Math.min(width - 60, Math.max(60, p.x));
-        p.y = Math.min(height - 20, Math.max(24, p.y));
-      }
-      temp *= 0.97;
-    }
-    return pos;
+    return network;
   }
 
   // -- positions matrix --------------------------------------------------------------------
