@@ -1,0 +1,517 @@
+"""Stance statements: who demands, offers, accepts, rejects or threatens what, sentence by sentence.
+
+A statement is read from one sentence of a processed document (the JSON form of a ``Document``):
+
+    cue      a stance word ("called for", "ruled out", "agreed to" …, ``data/positions/stances.yaml``)
+             whose party is the actor named before it in its clause, or, for "we"/"I" or no name,
+             the speaker of the quote it stands in
+    event    a REQUEST, AGREE, CONCEDE, REJECT or THREATEN event whose trigger is no cue, by its source
+
+The object is the words after the cue up to where the clause or a condition starts, one object
+per item of a list ("withdrawal from Donetsk, Luhansk and Kherson" → three). Sentences about the
+past (anniversaries, years before the story), conditions ("if Moscow agrees …") and stances of
+no party (the author, analysts, unnamed people) give nothing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from ..datafiles import load_yaml
+from ..errors import KnowledgeBaseError
+
+STANCES = ("demands", "offers", "accepts", "rejects", "threatens")
+MAX_OBJECT_WORDS = 16
+MAX_ITEM_WORDS = 9          # a longer piece between commas is a clause, not an item of a list
+PARTY_GAP = 160
+MAX_SENTENCE = 420          # longer "sentences" are headlines, captions and text glued together             # characters between a party's name and its cue, at most
+
+_WORD = re.compile(r"[\w'’-]+")
+_PREP_BEFORE = re.compile(r"(?:\b(?:of|to|with|by|from|on|for|against|about|at|in|into|over|toward|towards|than)\s+"
+                          r"(?:the\s+|a\s+|an\s+)?)$", re.I)
+_POSSESSIVE_AFTER = re.compile(r"^['’]s?\b|^['’]", re.I)
+_CLAUSE_MARK = re.compile(r"[;:—–]|\s-\s|\b(?:but|while|whereas|although|though)\b", re.I)
+_LEAD = re.compile(r"^(?:[\s,:\"“”‘’']+|(?:to|that|on|for|with|from|the idea of|of|in|out)\s+)+", re.I)
+_TRAIL = re.compile(r"[\s,.;:\"“”‘’'()\[\]]+$")
+
+
+@dataclass
+class Rules:
+    cues: list                      # (stance, compiled pattern), in the order tried
+    events: dict
+    condition: re.Pattern
+    negation: re.Pattern
+    negated_becomes: dict
+    background: re.Pattern
+    first_person: frozenset
+    anaphora: re.Pattern
+    both_sides: re.Pattern
+    object_end: re.Pattern
+    event_triggers: re.Pattern
+    obligation: re.Pattern
+
+
+def _alt(words, where: str, anchored: bool = False) -> re.Pattern:
+    words = [w for w in words or [] if isinstance(w, str) and w.strip()]
+    if not words:
+        return re.compile(r"(?!x)x")
+    body = "|".join(f"(?:{w})" for w in words)
+    try:
+        return re.compile(rf"^(?:{body})$" if anchored else rf"(?<![\w'’-])(?:{body})(?![\w'’-])", re.I)
+    except re.error as exc:
+        raise KnowledgeBaseError.e("E401", path=where, reason=f"bad cue pattern: {exc}") from None
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Rules:
+    where = "data/positions/stances.yaml"
+    data = load_yaml("positions", "stances.yaml") or {}
+    cues = data.get("cues") or {}
+    unknown = set(cues) - set(STANCES)
+    if unknown:
+        raise KnowledgeBaseError.e("E401", path=where, reason=f"unknown stances {sorted(unknown)}")
+    events = {str(k).upper(): str(v) for k, v in (data.get("events") or {}).items()}
+    if set(events.values()) - set(STANCES):
+        raise KnowledgeBaseError.e("E401", path=where, reason="an event maps to an unknown stance")
+    return Rules(
+        cues=[(s, _alt(p, where)) for s, p in cues.items()],
+        events=events,
+        condition=_alt(data.get("condition"), where),
+        negation=_alt(data.get("negation"), where),
+        negated_becomes={str(k): str(v) for k, v in (data.get("negated_becomes") or {}).items()},
+        background=_alt(data.get("background"), where),
+        first_person=frozenset(str(w).lower() for w in data.get("first_person") or []),
+        anaphora=_alt(data.get("anaphora"), where, anchored=True),
+        both_sides=_alt(data.get("both_sides"), where, anchored=True),
+        object_end=_alt(data.get("object_end"), where),
+        event_triggers=_alt(data.get("event_triggers"), where),
+        obligation=_alt(data.get("obligation"), where, anchored=True),
+    )
+
+
+@dataclass
+class Statement:
+    party: str                      # country or IGO code
+    party_name: str                 # canonical actor name
+    party_text: str                 # the mention as written
+    stance: str
+    object_start: int
+    object_end: int
+    object_text: str                # the item as stated ("withdrawal from Luhansk"); its span is the item's words
+    sentence_start: int
+    sentence_end: int
+    sentence_text: str
+    counterparty: Optional[str] = None
+    status: str = "asserted"        # asserted | reported | hypothetical | negated
+    date: Optional[str] = None
+    article_id: Optional[str] = None
+    via: str = "cue"                # "cue", "event" or "anaphora"
+    event_id: Optional[str] = None
+    quote_id: Optional[str] = None
+    anaphoric: bool = False         # the object only points at another party's terms
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {"party": self.party, "party_name": self.party_name, "party_text": self.party_text,
+                "stance": self.stance, "object": {"start": self.object_start, "end": self.object_end,
+                                                  "text": self.object_text},
+                "counterparty": self.counterparty, "status": self.status, "date": self.date,
+                "article_id": self.article_id, "via": self.via,
+                "evidence": {"start": self.sentence_start, "end": self.sentence_end, "text": self.sentence_text}}
+
+
+# -- sentences ---------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset:
+    from ..datafiles import data_path
+
+    lines = data_path("pipeline", "abbreviations.txt").read_text("utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+_SENT_END = re.compile(r"[.!?]+[\"”’']?(?=\s*[\"“‘'(]?[A-Z0-9])|\n\s*\n")
+
+
+def sentences(text: str, known: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Sentence spans: the parser's where a processed event gives one, else split on full stops
+    (news dumps often glue sentences together: "deal.\"It's" is two sentences)."""
+    cuts = [0]
+    abbrev = _abbreviations()
+    for m in _SENT_END.finditer(text):
+        word = re.search(r"([\w.]+)[.!?]+[\"”’']?$", text[max(0, m.start() - 20):m.end()])
+        w = (word.group(1) if word else "").lower().rstrip(".")
+        if m.group(0)[0] == "." and (len(w) == 1 or w in abbrev):
+            continue
+        cuts.append(m.end())
+    cuts.append(len(text))
+    spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        out.append((a, b))
+    # A parser's sentence replaces the split sentences it overlaps.
+    known = sorted(set(known))
+    merged, i = [], 0
+    for k in known:
+        merged.append(k)
+    for s in out:
+        if not any(s[0] < k[1] and k[0] < s[1] for k in known):
+            merged.append(s)
+    return sorted(merged)
+
+
+# -- the document's parties --------------------------------------------------------------------
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    text: str
+    code: Optional[str]
+    name: str
+    sector: Optional[str]
+    kind: Optional[str]
+
+
+def _mentions(doc: dict) -> list[_Mention]:
+    out = []
+    for a in doc.get("actors") or []:
+        for m in a.get("mentions") or []:
+            out.append(_Mention(m["start"], m["end"], m.get("text") or "", a.get("country"), a.get("name") or "",
+                                a.get("sector"), a.get("kind")))
+    out.sort(key=lambda m: (m.start, -m.end))
+    # Keep the outermost of nested mentions ("Ukraine's Ministry of Foreign Affairs" over "Ukraine").
+    kept: list[_Mention] = []
+    for m in out:
+        if kept and m.start < kept[-1].end:
+            continue
+        kept.append(m)
+    return kept
+
+
+def _is_party(m: _Mention) -> bool:
+    return bool(m.code) and m.sector not in ("MED",) and m.kind != "place"
+
+
+def _subjectlike(text: str, m: _Mention) -> bool:
+    """Not a possessive ("Kim's behaviour") nor a prepositional object ("talks with Iran")."""
+    if _POSSESSIVE_AFTER.match(text[m.end:m.end + 2]):
+        return False
+    return not _PREP_BEFORE.search(text[max(0, m.start - 20):m.start])
+
+
+# -- objects -----------------------------------------------------------------------------------
+def _object(text: str, lo: int, hi: int, rules: Rules) -> tuple[int, int]:
+    """The object's span: from ``lo`` to the first clause end, condition or reporting word."""
+    seg = text[lo:hi]
+    cut = len(seg)
+    for pat in (rules.object_end, re.compile(r"[;—–(]|\s-\s|[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)")):
+        m = pat.search(seg)
+        if m and m.start() > 0:
+            cut = min(cut, m.start())
+    seg = seg[:cut]
+    lead = _LEAD.match(seg)
+    a = lo + (lead.end() if lead else 0)
+    words = list(_WORD.finditer(text, a, lo + cut))
+    if not words:
+        return a, a
+    if len(words) > MAX_OBJECT_WORDS:
+        b = words[MAX_OBJECT_WORDS - 1].end()
+    else:
+        b = lo + cut
+    trail = _TRAIL.search(text[a:b])
+    if trail:
+        b = a + trail.start()
+    return a, b
+
+
+_LIST_SPLIT = re.compile(r",\s*(?:and\s+|or\s+|as well as\s+)?|\s+(?:and|as well as)\s+(?!that\b)")
+_HEAD = re.compile(r"^(.*\b(?:from|of|in|on|for|over)\s+(?:the\s+)?)([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)$")
+
+
+def _items(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
+    """The items of a listed object (each region of "withdrawal from Donetsk, Luhansk and Kherson"),
+    each as (start, end, how it reads alone); one item when the object is no list."""
+    seg = text[a:b]
+    pieces, pos = [], 0
+    for m in _LIST_SPLIT.finditer(seg):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, len(seg)))
+    pieces = [(s, e) for s, e in pieces if seg[s:e].strip()]
+    if len(pieces) < 3 and not _HEAD.match(seg[pieces[0][0]:pieces[0][1]]):
+        return [(a, b, seg)]  # "X and Y": too often one thing ("peace and security")
+    if len(pieces) < 2 or any(len(_WORD.findall(seg[s:e])) > MAX_ITEM_WORDS for s, e in pieces):
+        return [(a, b, seg)]
+    # "X and Y" with long verb phrases or two-word fragments of one noun phrase stays whole.
+    if len(pieces) == 2 and "," not in seg:
+        first, second = seg[pieces[0][0]:pieces[0][1]], seg[pieces[1][0]:pieces[1][1]]
+        if not (first[:1].isupper() and second[:1].isupper()) and not _HEAD.match(first):
+            if len(_WORD.findall(first)) < 2 or len(_WORD.findall(second)) < 2:
+                return [(a, b, seg)]
+    out = []
+    head = ""
+    for n, (s, e) in enumerate(pieces):
+        piece = seg[s:e]
+        m = _HEAD.match(piece)
+        if m and n == 0:
+            head = m.group(1)
+            out.append((a + s, a + e, piece))
+        elif head and re.fullmatch(r"(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*", piece):
+            out.append((a + s, a + e, head + piece))
+        else:
+            head = m.group(1) if m else ""
+            out.append((a + s, a + e, piece))
+    return out
+
+
+# -- reading one document ----------------------------------------------------------------------
+def _year(value: Optional[str]) -> Optional[int]:
+    m = re.match(r"(\d{4})", value or "")
+    return int(m.group(1)) if m else None
+
+
+def statements_of_document(doc: dict, article_id: Optional[str] = None, published: Optional[str] = None,
+                           rules: Optional[Rules] = None) -> list[Statement]:
+    """Every stance statement of one processed document."""
+    rules = rules or load_rules()
+    text = doc.get("text") or ""
+    article_id = article_id or doc.get("id")
+    published = (published or doc.get("published") or "")[:10] or None
+    pub_year = _year(published)
+    mentions = _mentions(doc)
+    quotes = doc.get("quotes") or []
+    events = doc.get("events") or []
+    timexes = doc.get("timexes") or []
+    known = [(e["sentence"]["start"], e["sentence"]["end"]) for e in events if e.get("sentence")]
+    out: list[Statement] = []
+
+    def quote_at(pos: int) -> Optional[dict]:
+        best = None
+        for q in quotes:
+            c = q.get("content") or {}
+            if c.get("start", 0) <= pos < c.get("end", -1):
+                if best is None or c["end"] - c["start"] < best["content"]["end"] - best["content"]["start"]:
+                    best = q
+        return best
+
+    def speaker_party(q: Optional[dict]):
+        sp = (q or {}).get("speaker") or {}
+        if sp.get("country") and sp.get("sector") != "MED":
+            m = sp.get("mention") or {}
+            return sp["country"], sp.get("name") or "", m.get("text") or sp.get("name") or ""
+        return None
+
+    for s0, s1 in sentences(text, known):
+        sent = text[s0:s1]
+        if len(sent) > MAX_SENTENCE or rules.background.search(sent) or sent.rstrip(" \"”’'").endswith("?"):
+            continue  # history, or a question
+        if pub_year and any(s0 <= t["start"] < s1 and (_year(t.get("value")) or pub_year) < pub_year - 1
+                            and t.get("type") in ("DATE", "date") for t in timexes):
+            continue  # a year well before the story: history, not a current position
+        sent_mentions = [m for m in mentions if s0 <= m.start < s1]
+        # the cues of the sentence, earliest first; a place taken by one cue is not another's
+        cues: list[tuple[int, int, str]] = []
+        for stance, pat in rules.cues:
+            for m in pat.finditer(text, s0, s1):
+                if not any(m.start() < e and s < m.end() for s, e, _ in cues):
+                    cues.append((m.start(), m.end(), stance))
+        cues.sort()
+        used_triggers = set()
+        found: list[Statement] = []
+        for c0, c1, stance in cues:
+            ev = next((e for e in events if e["trigger"]["start"] < c1 and c0 < e["trigger"]["end"]), None)
+            if ev is not None:
+                used_triggers.add(ev.get("id"))
+            found.extend(_from_cue(text, s0, s1, c0, c1, stance, ev, sent_mentions, quote_at, speaker_party,
+                                   rules, published, article_id))
+        for e in events:
+            stance = rules.events.get(e.get("type"))
+            if not stance or e.get("id") in used_triggers or not (s0 <= e["trigger"]["start"] < s1):
+                continue
+            if not rules.event_triggers.search(e["trigger"].get("text") or ""):
+                continue  # a stance event with no stance word ("blew a kiss") is too often wrong
+            found.extend(_from_event(text, s0, s1, e, stance, sent_mentions, quote_at, speaker_party, rules,
+                                     published, article_id))
+        seen = set()
+        for st in found:
+            key = (st.party, st.stance, st.object_start)
+            if key not in seen:
+                seen.add(key)
+                out.append(st)
+    return out
+
+
+def _clause_start(text: str, s0: int, c0: int, q: Optional[dict]) -> int:
+    lo = s0
+    if q is not None:
+        lo = max(lo, q["content"]["start"])
+    return lo
+
+
+def _parties_before(text: str, lo: int, c0: int, mentions: list[_Mention]) -> list[_Mention]:
+    """The party the cue at ``c0`` belongs to (with the others joined to it by "and")."""
+    cands = [m for m in mentions if lo <= m.start and m.end <= c0 and c0 - m.end <= PARTY_GAP
+             and _subjectlike(text, m)]
+    if not cands:
+        return []
+    last = cands[-1]
+    group = [last]
+    for m in reversed(cands[:-1]):
+        between = text[m.end:group[-1].start]
+        if re.fullmatch(r"\s*(?:,|and|, and|&)\s*", between):
+            group.append(m)
+        else:
+            break
+    return group
+
+
+def _make(party: tuple, stance: str, text: str, s0: int, s1: int, obj: tuple[int, int], status: str,
+          published, article_id, via, counterparty, event_id=None, quote_id=None,
+          rules: Optional[Rules] = None) -> list[Statement]:
+    code, name, ptext = party
+    a, b = obj
+    rules = rules or load_rules()
+    whole = text[a:b]
+    anaphoric = bool(rules.anaphora.match(whole.strip()))
+    items = [(a, b, whole)] if anaphoric or a >= b else _items(text, a, b)
+    return [Statement(code, name, ptext, stance, ia, ib, itext, s0, s1, text[s0:s1], counterparty, status,
+                      published, article_id, via, event_id, quote_id, anaphoric)
+            for ia, ib, itext in items]
+
+
+def _status(text: str, s0: int, c0: int, q: Optional[dict], ev: Optional[dict]) -> str:
+    if ev is not None and ev.get("status") in ("reported", "hypothetical"):
+        return ev["status"]
+    if re.search(r"\b(?:reportedly|reports? (?:have |has )?(?:said|claimed))\b", text[s0:c0], re.I):
+        return "reported"
+    return "asserted"
+
+
+def _counterparty(code: str, ev: Optional[dict], mentions: list[_Mention], c0: int) -> Optional[str]:
+    if ev is not None:
+        for side in ("target", "source"):
+            other = (ev.get(side) or {}).get("country")
+            if other and other != code:
+                return other
+    after = [m.code for m in mentions if m.start >= c0 and m.code and m.code != code]
+    before = [m.code for m in mentions if m.start < c0 and m.code and m.code != code]
+    return (after or before[::-1] or [None])[0]
+
+
+def _negated(text: str, lo: int, c0: int, c1: int, rules: Rules) -> bool:
+    window = text[max(lo, c0 - 24):c1]
+    return bool(rules.negation.search(window))
+
+
+def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_party, rules, published,
+              article_id) -> list[Statement]:
+    q = quote_at(c0)
+    lo = _clause_start(text, s0, c0, q)
+    before = text[lo:c0]
+    # the clause the cue stands in: conditions and questions are no stances
+    clause_lo = lo
+    for m in _CLAUSE_MARK.finditer(before):
+        clause_lo = lo + m.end()
+    if stance != "threatens" and rules.condition.search(text[clause_lo:c0]):
+        return []
+    cue_text = text[c0:c1]
+    if re.match(r"\s+by\b", text[c1:c1 + 4]) or re.search(r"\b(?:to|could|might|may|would be)\s+$", text[max(lo, c0 - 12):c0]):
+        return []  # passive ("agreed to by"), an infinitive ("information to offer") or a mere possibility
+    obligation = stance == "demands" and rules.obligation.match(cue_text) is not None
+    negated = stance not in ("rejects",) and bool(re.search(r"\b(?:not|never|no longer)\b|n['’]t\b",
+                                                             text[max(lo, c0 - 20):c0] + cue_text, re.I))
+    status = _status(text, s0, c0, q, ev)
+    if negated:
+        if stance in rules.negated_becomes:
+            stance = rules.negated_becomes[stance]
+        else:
+            status = "negated"
+    elif stance == "rejects" and re.search(r"\b(?:not|n['’]t)\s+(?:\w+\s+)?$", text[max(lo, c0 - 16):c0], re.I):
+        return []  # "did not reject": no rejection
+    parties: list[tuple] = []
+    group = _parties_before(text, lo, c0, mentions)
+    if obligation:
+        # "Assad has to go": the demand is the speaker's, not Assad's
+        first = group and group[0].text.strip().lower() in rules.first_person
+        sp = speaker_party(q) if q is not None else None
+        if not sp or (group and not first):
+            return []
+        group = []
+        parties.append(sp)
+    if group and rules.both_sides.match(group[0].text.strip().lower()) is None:
+        for m in group:
+            if m.text.strip().lower() in rules.first_person and q is not None and speaker_party(q):
+                parties.append(speaker_party(q))
+            elif _is_party(m):
+                parties.append((m.code, m.name, m.text))
+    src = (ev or {}).get("source") or {}
+    both = rules.both_sides.search(text[clause_lo:c0]) is not None
+    if both and ev is not None:
+        for side in ("source", "target"):
+            r = ev.get(side) or {}
+            if r.get("country"):
+                parties.append((r["country"], r.get("name") or "", (r.get("mention") or {}).get("text") or ""))
+    if not parties and ev is not None and src.get("country") and src.get("sector") != "MED":
+        parties.append((src["country"], src.get("name") or "", (src.get("mention") or {}).get("text") or ""))
+    if not parties and q is not None and not group:
+        sp = speaker_party(q)
+        if sp:
+            parties.append(sp)
+    if not parties:
+        return []
+    # "unacceptable", "non-negotiable": the object is what was called so, named before the cue
+    if re.match(r"(?:un|non|not)", cue_text, re.I) and re.search(r"\b(?:is|are|was|were|be)\s+$", before):
+        subj = re.search(r"(?:^|,|\bthat\b)\s*([^,]*?)\s+(?:is|are|was|were|would be|be)\s+$", before)
+        obj = (lo + subj.start(1), lo + subj.end(1)) if subj else _object(text, c1, s1, rules)
+    else:
+        obj = _object(text, c1, s1, rules)
+    out = []
+    seen_codes = set()
+    for p in parties:
+        if p[0] in seen_codes:
+            continue
+        seen_codes.add(p[0])
+        made = _make(p, stance, text, s0, s1, obj, status, published, article_id,
+                     "cue", _counterparty(p[0], ev, mentions, c0), (ev or {}).get("id"), (q or {}).get("id"), rules)
+        for st in made:
+            st.extra["cue"] = cue_text.lower()
+        out.extend(made)
+    return out
+
+
+def _from_event(text, s0, s1, e, stance, mentions, quote_at, speaker_party, rules, published,
+                article_id) -> list[Statement]:
+    t0, t1 = e["trigger"]["start"], e["trigger"]["end"]
+    q = quote_at(t0)
+    lo = _clause_start(text, s0, t0, q)
+    clause_lo = lo
+    for m in _CLAUSE_MARK.finditer(text[lo:t0]):
+        clause_lo = lo + m.end()
+    if stance != "threatens" and rules.condition.search(text[clause_lo:t0]):
+        return []
+    status = e.get("status") or "asserted"
+    if status in ("demanded", "threatened", "planned"):
+        return []  # the content of someone else's demand or threat, not a stance of its own
+    if status == "negated":
+        stance = rules.negated_becomes.get(stance, stance)
+    parties = []
+    sides = ("source", "target") if e.get("undirected") else ("source",)
+    for side in sides:
+        r = e.get(side) or {}
+        if r.get("country") and r.get("sector") != "MED":
+            parties.append((r["country"], r.get("name") or "", (r.get("mention") or {}).get("text") or ""))
+    if not parties and not e.get("source") and q is not None:
+        sp = speaker_party(q)
+        if sp:
+            parties.append(sp)
+    out = []
+    obj = _object(text, t1, s1, rules)
+    for p in parties:
+        out.extend(_make(p, stance, text, s0, s1, obj, "negated" if status == "negated" and stance == "demands"
+                         else ("reported" if status == "reported" else "asserted"),
+                         published, article_id, "event", _counterparty(p[0], e, mentions, t0), e.get("id"),
+                         (q or {}).get("id"), rules))
+    return out
