@@ -23,7 +23,7 @@ from ..datafiles import load_yaml
 from ..errors import KnowledgeBaseError
 
 STANCES = ("demands", "offers", "accepts", "rejects", "threatens")
-MAX_OBJECT_WORDS = 16
+MAX_OBJECT_WORDS = 40
 MAX_ITEM_WORDS = 9          # a longer piece between commas is a clause, not an item of a list
 PARTY_GAP = 160
 MAX_SENTENCE = 420          # longer "sentences" are headlines, captions and text glued together             # characters between a party's name and its cue, at most
@@ -83,7 +83,7 @@ def load_rules() -> Rules:
         negated_becomes={str(k): str(v) for k, v in (data.get("negated_becomes") or {}).items()},
         background=_alt(data.get("background"), where),
         first_person=frozenset(str(w).lower() for w in data.get("first_person") or []),
-        anaphora=_alt(data.get("anaphora"), where, anchored=True),
+        anaphora=re.compile(r"^(?:[\w’'-]+['’]s\s+)?(?:" + "|".join(data.get("anaphora") or ["(?!x)x"]) + r")\b", re.I),
         both_sides=_alt(data.get("both_sides"), where, anchored=True),
         object_end=_alt(data.get("object_end"), where),
         event_triggers=_alt(data.get("event_triggers"), where),
@@ -175,6 +175,11 @@ class _Mention:
     kind: Optional[str]
 
 
+class _Sent(list):
+    """A sentence's mentions, with the whole article's as ``all``."""
+    all: list = []
+
+
 def _mentions(doc: dict) -> list[_Mention]:
     out = []
     for a in doc.get("actors") or []:
@@ -207,7 +212,7 @@ def _object(text: str, lo: int, hi: int, rules: Rules) -> tuple[int, int]:
     """The object's span: from ``lo`` to the first clause end, condition or reporting word."""
     seg = text[lo:hi]
     cut = len(seg)
-    for pat in (rules.object_end, re.compile(r"[;—–(]|\s-\s|[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)")):
+    for pat in (rules.object_end, re.compile(r",\s*(?:he|she|they|it|[A-Z]\w+)\s+(?:said|says|added|told|wrote)\b|[;—–(]|\s-\s|[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)")):
         m = pat.search(seg)
         if m and m.start() > 0:
             cut = min(cut, m.start())
@@ -311,7 +316,8 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
         if pub_year and any(s0 <= t["start"] < s1 and (_year(t.get("value")) or pub_year) < pub_year - 1
                             and t.get("type") in ("DATE", "date") for t in timexes):
             continue  # a year well before the story: history, not a current position
-        sent_mentions = [m for m in mentions if s0 <= m.start < s1]
+        sent_mentions = _Sent(m for m in mentions if s0 <= m.start < s1)
+        sent_mentions.all = mentions
         # the cues of the sentence, earliest first; a place taken by one cue is not another's
         cues: list[tuple[int, int, str]] = []
         for stance, pat in rules.cues:
@@ -322,6 +328,8 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
         used_triggers = set()
         found: list[Statement] = []
         for c0, c1, stance in cues:
+            if any(st.object_start <= c0 < st.object_end for st in found) or text[c1:c1 + 3] == " of":
+                continue  # a word inside another stance's object ("demanded … a pledge of neutrality")
             ev = next((e for e in events if e["trigger"]["start"] < c1 and c0 < e["trigger"]["end"]), None)
             if ev is not None:
                 used_triggers.add(ev.get("id"))
@@ -448,7 +456,9 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
             elif _is_party(m):
                 parties.append((m.code, m.name, m.text))
     src = (ev or {}).get("source") or {}
-    both = rules.both_sides.search(text[clause_lo:c0]) is not None
+    both = rules.both_sides.search(text[(group[0].end if group else clause_lo):c0]) is not None
+    if both and ev is None:
+        parties = [(c, "", "both sides") for c in _main_parties(mentions_all_of(mentions))]
     if both and ev is not None:
         for side in ("source", "target"):
             r = ev.get(side) or {}
@@ -480,6 +490,18 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
             st.extra["cue"] = cue_text.lower()
         out.extend(made)
     return out
+
+
+def mentions_all_of(mentions):
+    return getattr(mentions, "all", mentions)
+
+
+def _main_parties(mentions: list[_Mention]) -> list[str]:
+    """The two parties the article names most: who "both sides" are."""
+    from collections import Counter
+
+    counts = Counter(m.code for m in mentions if _is_party(m))
+    return [c for c, _ in counts.most_common(2)]
 
 
 def _from_event(text, s0, s1, e, stance, mentions, quote_at, speaker_party, rules, published,
