@@ -98,6 +98,14 @@ def _country_names() -> dict:
         return {row["iso3"]: row["name"] for row in csv.DictReader(fh)}
 
 
+@lru_cache(maxsize=4096)
+def _is_place(word: str) -> bool:
+    """A place the actor knowledge base knows (a region, a city), not a person or a weekday."""
+    from ..actors.kb import place_country
+
+    return place_country(word) is not None
+
+
 def _singular(w: str) -> str:
     return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
 
@@ -113,7 +121,7 @@ def issue_key(obj: str, terms: Optional[Terms] = None) -> tuple[Optional[str], i
         w, lw = m.group(0), m.group(0).lower()
         if re.search(r"\b(?:in|at)\s+(?:the\s+)?$", obj[:m.start()]):
             continue  # a venue ("talks in Istanbul"), not what is on the table
-        if w[0].isupper() and lw not in terms.generic and lw not in countries \
+        if w[0].isupper() and _is_place(w) and lw not in terms.generic and lw not in countries \
                 and _singular(lw) not in terms.concept_of and lw not in terms.concept_of and len(w) > 2 \
                 and not re.fullmatch(r"[A-Z][a-z]{2}\.?|[A-Z]+s?", w if len(w) <= 4 else "x"):
             return lw.replace("’", "'"), polarity
@@ -166,8 +174,7 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
 
     def defined_for(pair) -> Optional[object]:
         for c in defined:
-            if set(pair) <= set(c.requires_countries) or set(pair) <= {x for p in c.parties for x in p.countries} \
-                    and set(c.requires_countries) & set(pair):
+            if set(pair) <= set(c.requires_countries):
                 return c
         return None
 
@@ -213,8 +220,8 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
         support[(cid, key)].add(st.article_id)
     named = {k for k in support if k[1] in terms.concept_of.values() or any(
         issue is not None for st, cid, key, pol, issue in keyed if (cid, key) == k)}
-    keyed = [x for x in keyed if x[2] is None or (x[1], x[2]) in named or _is_name(x[2], x[0].object_text)
-             or len(support[(x[1], x[2])]) >= 2]
+    keyed = [x for x in keyed if x[2] is None or (x[1], x[2]) in named or _is_place(x[2].capitalize())
+             or (len(support[(x[1], x[2])]) >= 2 and x[0].party in info[x[1]]["pair"])]
     # each issue's own polarity: that of most of its demands (else of most statements)
     votes = defaultdict(Counter)
     for st, cid, key, pol, _ in keyed:
