@@ -149,7 +149,9 @@ def find_conflicts(statements: Sequence[Statement]) -> dict[str, Optional[tuple]
     for st in statements:
         if st.counterparty and st.counterparty != st.party:
             articles_of[tuple(sorted((st.party, st.counterparty)))].add(st.article_id)
-    return {pair: len(arts) for pair, arts in articles_of.items() if len(arts) >= MIN_CONFLICT_ARTICLES}
+    # one article alone (a first report) makes its pairs conflicts
+    need = min(MIN_CONFLICT_ARTICLES, len({st.article_id for st in statements}))
+    return {pair: len(arts) for pair, arts in articles_of.items() if len(arts) >= need}
 
 
 def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list[Placed], dict, dict]:

@@ -328,6 +328,8 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
         used_triggers = set()
         found: list[Statement] = []
         for c0, c1, stance in cues:
+            if re.search(r"['’]s?\s+$|\b(?:the|a|an|its|their|these|those)\s+$", text[max(0, c0 - 8):c0]) and stance == "demands":
+                continue  # a noun ("Russia's demands", "the demands"): what is talked about, not a stance taken
             if any(st.object_start <= c0 < st.object_end for st in found) or text[c1:c1 + 3] == " of":
                 continue  # a word inside another stance's object ("demanded … a pledge of neutrality")
             ev = next((e for e in events if e["trigger"]["start"] < c1 and c0 < e["trigger"]["end"]), None)
