@@ -51,6 +51,8 @@ class Rules:
     object_end: re.Pattern
     event_triggers: re.Pattern
     obligation: re.Pattern
+    courtesy: re.Pattern
+    both_sides_in: re.Pattern
 
 
 def _alt(words, where: str, anchored: bool = False) -> re.Pattern:
@@ -88,6 +90,8 @@ def load_rules() -> Rules:
         object_end=_alt(data.get("object_end"), where),
         event_triggers=_alt(data.get("event_triggers"), where),
         obligation=_alt(data.get("obligation"), where, anchored=True),
+        both_sides_in=_alt(data.get("both_sides"), where),
+        courtesy=re.compile(r"^(?:" + "|".join(data.get("courtesy") or ["(?!x)x"]) + r")\b", re.I),
     )
 
 
@@ -173,6 +177,7 @@ class _Mention:
     name: str
     sector: Optional[str]
     kind: Optional[str]
+    others: list = field(default_factory=list)
 
 
 class _Sent(list):
@@ -180,17 +185,37 @@ class _Sent(list):
     all: list = []
 
 
+def party_code(actor: dict) -> Optional[str]:
+    """The actor's country code; Hong Kong's government and people are a party of their own in
+    their negotiations with Beijing, though the knowledge base files them under China."""
+    code = actor.get("country")
+    if code == "CHN" and any(_HONG_KONG.search(m.get("text") or "") for m in actor.get("mentions") or []):
+        return "HKG"
+    return code
+
+
+_HONG_KONG = re.compile(r"\bHong Kong(?:'s|’s)?\b(?! (?:affairs|and Macau))")
+
+
 def _mentions(doc: dict) -> list[_Mention]:
     out = []
+    # In a story about Hong Kong, local bodies the knowledge base does not know ("the government",
+    # "protesters") that the resolver filed under China are Hong Kong's.
+    hong_kong = len(_HONG_KONG.findall(doc.get("text") or "")) >= 3
     for a in doc.get("actors") or []:
+        code = party_code(a)
+        if hong_kong and code == "CHN" and not a.get("kb_id"):
+            code = "HKG"
         for m in a.get("mentions") or []:
-            out.append(_Mention(m["start"], m["end"], m.get("text") or "", a.get("country"), a.get("name") or "",
+            out.append(_Mention(m["start"], m["end"], m.get("text") or "", code, a.get("name") or "",
                                 a.get("sector"), a.get("kind")))
     out.sort(key=lambda m: (m.start, -m.end))
     # Keep the outermost of nested mentions ("Ukraine's Ministry of Foreign Affairs" over "Ukraine").
     kept: list[_Mention] = []
     for m in out:
         if kept and m.start < kept[-1].end:
+            if m.start == kept[-1].start and m.end == kept[-1].end and m.code and m.code != kept[-1].code:
+                kept[-1].others.append(m.code)   # "both sides" resolved to each side
             continue
         kept.append(m)
     return kept
@@ -212,7 +237,7 @@ def _object(text: str, lo: int, hi: int, rules: Rules) -> tuple[int, int]:
     """The object's span: from ``lo`` to the first clause end, condition or reporting word."""
     seg = text[lo:hi]
     cut = len(seg)
-    for pat in (rules.object_end, re.compile(r",\s*(?:he|she|they|it|[A-Z]\w+)\s+(?:said|says|added|told|wrote)\b|[;—–(]|\s-\s|[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)")):
+    for pat in (rules.object_end, re.compile(r",\s*(?:he|she|they|it|[A-Z]\w+)\s+(?:said|says|added|told|wrote|reported|reports)\b|,\s*\w+ing\b|[;—–(]|\s-\s|[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)")):
         m = pat.search(seg)
         if m and m.start() > 0:
             cut = min(cut, m.start())
@@ -246,8 +271,11 @@ def _items(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
         pos = m.end()
     pieces.append((pos, len(seg)))
     pieces = [(s, e) for s, e in pieces if seg[s:e].strip()]
-    if len(pieces) < 3 and not _HEAD.match(seg[pieces[0][0]:pieces[0][1]]):
+    if seg.count(",") < 2 and not _HEAD.match(seg[pieces[0][0]:pieces[0][1]]):
         return [(a, b, seg)]  # "X and Y": too often one thing ("peace and security")
+    if any(re.match(r"(?:will|would|can|could|should|must|has|have|is|are|was|were|had)\b", seg[s:e].strip())
+           for s, e in pieces[1:]):
+        return [(a, b, seg)]  # a clause goes on after the names: no list of items
     if len(pieces) < 2 or any(len(_WORD.findall(seg[s:e])) > MAX_ITEM_WORDS for s, e in pieces):
         return [(a, b, seg)]
     # "X and Y" with long verb phrases or two-word fragments of one noun phrase stays whole.
@@ -302,20 +330,22 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
                     best = q
         return best
 
+    actor_by_id = {a.get("id"): a for a in doc.get("actors") or []}
+
     def speaker_party(q: Optional[dict]):
         sp = (q or {}).get("speaker") or {}
-        if sp.get("country") and sp.get("sector") != "MED":
+        code = party_code(actor_by_id[sp["actor"]]) if sp.get("actor") in actor_by_id else sp.get("country")
+        if code and sp.get("sector") != "MED":
             m = sp.get("mention") or {}
-            return sp["country"], sp.get("name") or "", m.get("text") or sp.get("name") or ""
+            return code, sp.get("name") or "", m.get("text") or sp.get("name") or ""
         return None
 
     for s0, s1 in sentences(text, known):
         sent = text[s0:s1]
         if len(sent) > MAX_SENTENCE or rules.background.search(sent) or sent.rstrip(" \"”’'").endswith("?"):
             continue  # history, or a question
-        if pub_year and any(s0 <= t["start"] < s1 and (_year(t.get("value")) or pub_year) < pub_year - 1
-                            and t.get("type") in ("DATE", "date") for t in timexes):
-            continue  # a year well before the story: history, not a current position
+        old = [t["start"] for t in timexes if s0 <= t["start"] < s1 and pub_year
+               and (_year(t.get("value")) or pub_year) < pub_year - 1]
         sent_mentions = _Sent(m for m in mentions if s0 <= m.start < s1)
         sent_mentions.all = mentions
         # the cues of the sentence, earliest first; a place taken by one cue is not another's
@@ -328,13 +358,16 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
         used_triggers = set()
         found: list[Statement] = []
         for c0, c1, stance in cues:
-            if re.search(r"['’]s?\s+$|\b(?:the|a|an|its|their|these|those)\s+$", text[max(0, c0 - 8):c0]) and stance == "demands":
+            if re.search(r"['’]s?\s+$|\b(?:the|a|an|its|their|these|those|by|of|on|with|and|or)\s+$",
+                         text[max(0, c0 - 8):c0]) and (stance == "demands" or text[c0:c1].endswith("ing")):
                 continue  # a noun ("Russia's demands", "the demands"): what is talked about, not a stance taken
             if any(st.object_start <= c0 < st.object_end for st in found) or text[c1:c1 + 3] == " of":
                 continue  # a word inside another stance's object ("demanded … a pledge of neutrality")
             ev = next((e for e in events if e["trigger"]["start"] < c1 and c0 < e["trigger"]["end"]), None)
             if ev is not None:
                 used_triggers.add(ev.get("id"))
+            if any(s0 <= t < c0 and not re.search(r"[,;]", text[t:c0]) for t in old):
+                continue  # "in 2014 Russia demanded …": history, not a current position
             found.extend(_from_cue(text, s0, s1, c0, c1, stance, ev, sent_mentions, quote_at, speaker_party,
                                    rules, published, article_id))
         for e in events:
@@ -428,7 +461,7 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if stance != "threatens" and rules.condition.search(text[clause_lo:c0]):
         return []
     cue_text = text[c0:c1]
-    if re.match(r"\s+by\b", text[c1:c1 + 4]) or re.search(r"\b(?:to|could|might|may|would be)\s+$", text[max(lo, c0 - 12):c0]):
+    if re.match(r"\s+by\b", text[c1:c1 + 4]) or re.search(r"\b(?:to|might|may|would be)\s+$", text[max(lo, c0 - 12):c0]):
         return []  # passive ("agreed to by"), an infinitive ("information to offer") or a mere possibility
     obligation = stance == "demands" and rules.obligation.match(cue_text) is not None
     negated = stance not in ("rejects",) and bool(re.search(r"\b(?:not|never|no longer)\b|n['’]t\b",
@@ -443,22 +476,33 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
         return []  # "did not reject": no rejection
     parties: list[tuple] = []
     group = _parties_before(text, lo, c0, mentions)
+    rel = re.search(r"\b(?:who|that|which)\s+$", before)
+    if rel and group and lo + rel.start() - group[0].end > 3:
+        # "world powers who signed": the party is what the relative pronoun stands for, right before it
+        group = []
+        if stance == "threatens" or q is None:
+            return []
     if obligation:
         # "Assad has to go": the demand is the speaker's, not Assad's
-        first = group and group[0].text.strip().lower() in rules.first_person
         sp = speaker_party(q) if q is not None else None
-        if not sp or (group and not first):
+        if not sp:
             return []
         group = []
         parties.append(sp)
-    if group and rules.both_sides.match(group[0].text.strip().lower()) is None:
+    both_group = bool(group) and rules.both_sides.match(group[0].text.strip().lower()) is not None
+    if both_group:
+        codes = [c for c in [group[0].code] + group[0].others if c]
+        if len(codes) < 2:
+            codes = _main_parties(mentions_all_of(mentions))
+        parties = [(c, "", group[0].text) for c in codes]
+    elif group:
         for m in group:
             if m.text.strip().lower() in rules.first_person and q is not None and speaker_party(q):
                 parties.append(speaker_party(q))
             elif _is_party(m):
                 parties.append((m.code, m.name, m.text))
     src = (ev or {}).get("source") or {}
-    both = rules.both_sides.search(text[(group[0].end if group else clause_lo):c0]) is not None
+    both = not both_group and rules.both_sides_in.search(text[(group[0].end if group else clause_lo):c0]) is not None
     if both and ev is None:
         parties = [(c, "", "both sides") for c in _main_parties(mentions_all_of(mentions))]
     if both and ev is not None:
@@ -480,6 +524,14 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
         obj = (lo + subj.start(1), lo + subj.end(1)) if subj else _object(text, c1, s1, rules)
     else:
         obj = _object(text, c1, s1, rules)
+    otext = text[obj[0]:obj[1]]
+    if not otext.strip() or rules.courtesy.match(otext):
+        return []  # "that is what China wants", "I want to thank …": no object on the table
+    if re.match(r"insist", cue_text, re.I) and cue_text.lower().endswith("that") and not re.search(
+            r"\b(?:must|should|would have to|has to|have to|needs? to|be)\b", otext):
+        return []  # "insisted that Tehran was complying": a claim, not a demand
+    if status == "negated" and stance == "demands":
+        return []  # "will not ask Congress to …": no demand made
     out = []
     seen_codes = set()
     for p in parties:
