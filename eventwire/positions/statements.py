@@ -530,7 +530,9 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if re.match(r"insist", cue_text, re.I) and cue_text.lower().endswith("that") and not re.search(
             r"\b(?:must|should|would have to|has to|have to|needs? to|be)\b", otext):
         return []  # "insisted that Tehran was complying": a claim, not a demand
-    if status == "negated" and stance == "demands":
+    if text[c0:c1].lower().endswith(("ing", "ing that", "ing of")) and re.search(r",\s*$", before):
+        return []  # ", warning that …": a participle whose subject is the clause's, named far before
+    if status == "negated" and stance in ("demands", "threatens"):
         return []  # "will not ask Congress to …": no demand made
     out = []
     seen_codes = set()
