@@ -155,3 +155,63 @@ def test_positions_command_prints_the_matrix(seed_store, capsys):
                 "history"} <= set(r) and isinstance(r["history"], list) for r in rows)
     assert main(["positions", "--db", seed_store.path, "--issues", str(DATA / "bad_regex.yaml")]) == 1
     assert "E401" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_dashboard_shows_each_partys_stances_over_time(demo_store):
+    """The positions page in Debian's headless Chromium: per issue, a track per party with a point per
+    stance, placed by date, each linking to its evidence in the article (which lights it up)."""
+    pytest.importorskip("fastapi", reason="the dashboard needs the server extra")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need playwright")
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from eventwire.api import create_app
+    from test_dashboard import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found")
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    srv = uvicorn.Server(uvicorn.Config(create_app(demo_store.path), log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    try:
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            errors = []
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(f"{base}/#/positions")
+            page.wait_for_selector("body[data-ready='1']", timeout=15000)
+            page.wait_for_selector("#positions-timeline .timeline-issue", timeout=15000)
+            issue = page.locator("#positions-timeline .timeline-issue", has_text="Donetsk").first
+            russia = issue.locator(".timeline-row[data-party='Russia'] a.point")
+            ukraine = issue.locator(".timeline-row[data-party='Ukraine'] a.point")
+            assert russia.count() >= 2 and ukraine.count() >= 1
+            assert {russia.nth(i).get_attribute("data-stance") for i in range(russia.count())} == {"demands"}
+            assert "rejects" in {ukraine.nth(i).get_attribute("data-stance") for i in range(ukraine.count())}
+            # placed by date: later statements further right
+            dates = [russia.nth(i).get_attribute("data-date") for i in range(russia.count())]
+            lefts = [russia.nth(i).bounding_box()["x"] for i in range(russia.count())]
+            assert dates == sorted(dates) and lefts == sorted(lefts) and lefts[0] < lefts[-1]
+            # every point is a link to its evidence: following it highlights the sentence
+            title = russia.last.get_attribute("title")
+            russia.last.click()
+            page.wait_for_selector("#article-text .evidence-active", timeout=15000)
+            lit = " ".join(page.locator("#article-text .evidence-active").all_inner_texts())
+            squeeze = lambda t: "".join(t.split())  # noqa: E731 - the page splits text into spans
+            assert lit.strip() and squeeze(lit)[:40] in squeeze(title)
+            assert errors == []
+            browser.close()
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
