@@ -215,3 +215,28 @@ def test_dashboard_shows_each_partys_stances_over_time(demo_store):
         srv.should_exit = True
         thread.join(timeout=10)
         sock.close()
+
+
+from test_store import pg_server, store  # noqa: E402,F401 - the store on SQLite and PostgreSQL
+
+
+def test_statements_are_read_once_per_article_and_rules(store, seed_doc):
+    """Rebuilding the positions reads again only articles not read with the current rules."""
+    from eventwire.positions.statements import rules_version
+
+    store.add_document(seed_doc)
+    store.rebuild_positions()
+    first = store.positions()
+    kept = store._rows("SELECT article_id, rules, statements FROM stance_statements")
+    assert len(kept) == 1 and kept[0]["rules"] == rules_version() and json.loads(kept[0]["statements"])
+    # the kept statements are what the positions are built from: change them and the matrix follows
+    fake = json.loads(kept[0]["statements"])
+    for st in fake:
+        st["stance"] = "accepts"
+    store.save_stance_statements(rules_version(), [(kept[0]["article_id"], json.dumps(fake))])
+    store.rebuild_positions()
+    assert {r["stance"] for r in store.positions()} <= {"accepts", "rejects"}
+    # statements kept under other rules are read again from the document
+    store.save_stance_statements("older-rules", [(kept[0]["article_id"], json.dumps(fake))])
+    store.rebuild_positions()
+    assert [(r["id"], r["stance"]) for r in store.positions()] == [(r["id"], r["stance"]) for r in first]

@@ -7,19 +7,42 @@
 """
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
 from .definitions import ISSUES_ENV, Conflict, Issue, Party, extra_paths_from_env, load_conflicts
 from .history import MAX_HISTORY, positions_from
 from .issues import place
-from .statements import STANCES, Statement, statements_of_document
+from .statements import STANCES, Statement, rules_version, statements_of_document
 
 
 def all_statements(store) -> list[Statement]:
-    out: list[Statement] = []
-    for article_id, published, doc in store.iter_documents():
-        out.extend(statements_of_document(doc, article_id, published))
+    """Every stance statement of the store's articles. A store that keeps them (the SQL stores)
+    reads again only the articles not yet read with the current rules."""
+    if not hasattr(store, "cached_stance_statements"):
+        out: list[Statement] = []
+        for article_id, published, doc in store.iter_documents():
+            out.extend(statements_of_document(doc, article_id, published))
+        return out
+    version = rules_version()
+    out, todo = [], []
+    for article_id, published, cached in store.cached_stance_statements(version):
+        if cached is None:
+            todo.append(article_id)
+        else:
+            out.extend(Statement.from_dict(d) for d in json.loads(cached))
+    fresh = []
+    for article_id, published, doc in store.documents(todo):
+        sts = statements_of_document(doc, article_id, published)
+        out.extend(sts)
+        fresh.append((article_id, json.dumps([asdict(s) for s in sts], ensure_ascii=False)))
+        if len(fresh) >= 500:
+            store.save_stance_statements(version, fresh)
+            fresh = []
+    if fresh:
+        store.save_stance_statements(version, fresh)
     return out
 
 

@@ -220,8 +220,9 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
     support = defaultdict(set)
     for st, cid, key, pol, issue in keyed:
         support[(cid, key)].add(st.article_id)
-    named = {k for k in support if k[1] in terms.concept_of.values() or any(
-        issue is not None for st, cid, key, pol, issue in keyed if (cid, key) == k)}
+    defined_keys = {(cid, key) for st, cid, key, pol, issue in keyed if issue is not None}
+    concepts = set(terms.concept_of.values())
+    named = {k for k in support if k[1] in concepts or k in defined_keys}
     keyed = [x for x in keyed if x[2] is None or (x[1], x[2]) in named or _is_place(x[2].capitalize())
              or (len(support[(x[1], x[2])]) >= 2 and x[0].party in info[x[1]]["pair"])]
     # each issue's own polarity: that of most of its demands (else of most statements)

@@ -14,9 +14,11 @@ no party (the author, analysts, unnamed people) give nothing.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Optional
 
 from ..datafiles import load_yaml
@@ -40,6 +42,9 @@ _TRAIL = re.compile(r"[\s,.;:\"“”‘’'()\[\]]+$")
 @dataclass
 class Rules:
     cues: list                      # (stance, compiled pattern), in the order tried
+    anchored_cues: list             # (stance, pattern matched at a word start), same order
+    cue_prefixes: Optional[frozenset]  # lower-case literal starts of every cue (None: scan everything)
+    prefix_finder: Optional[re.Pattern]   # word starts with one of them
     events: dict
     condition: re.Pattern
     negation: re.Pattern
@@ -66,6 +71,118 @@ def _alt(words, where: str, anchored: bool = False) -> re.Pattern:
         raise KnowledgeBaseError.e("E401", path=where, reason=f"bad cue pattern: {exc}") from None
 
 
+PREFIX = 3      # a cue's literal start is at least this long …
+PREFIX_MAX = 5  # … and at most this much of it is looked up before its patterns are tried
+
+
+def literal_prefixes(pattern: str) -> Optional[set]:
+    """The lower-case literal texts every match of ``pattern`` starts with (at least ``PREFIX``
+    letters each), or None when some alternative starts with no literal (then every word is tried)."""
+    out = set()
+    for alt in _top_level(pattern, "|"):
+        if alt.startswith("(?:"):
+            close = _closing(alt, 0)
+            if close is None:
+                return None
+            rest = alt[close + 1:]
+            if rest[:1] in ("?", "*"):
+                return None
+            for inner in _top_level(alt[3:close], "|"):
+                got = literal_prefixes(inner + rest)
+                if got is None:
+                    return None
+                out |= got
+            continue
+        m = re.match(r"[A-Za-z'’ -]+", alt)
+        lit = m.group(0) if m else ""
+        nxt = alt[len(lit):len(lit) + 1]
+        if nxt in ("?", "*", "{") and lit:
+            lit = lit[:-1]
+        if len(lit) < PREFIX:
+            return None
+        out.add(lit.lower())
+    return out
+
+
+def _top_level(pattern: str, sep: str) -> list[str]:
+    parts, depth, cur, i = [], 0, "", 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            cur += pattern[i:i + 2]
+            i += 2
+            continue
+        if c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        if c == sep and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += c
+        i += 1
+    parts.append(cur)
+    return parts
+
+
+def _closing(pattern: str, start: int) -> Optional[int]:
+    depth, i = 0, start
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def find_cues(text: str, rules: "Rules") -> list[tuple[int, int, str]]:
+    """Every cue of ``text``; a place taken by one stance's cue (in the rules' order) is not another's.
+    Only words whose first letters start some cue are tried."""
+    found: dict[str, list] = {}
+    if rules.cue_prefixes is None:
+        for stance, pat in rules.cues:
+            found[stance] = [(m.start(), m.end()) for m in pat.finditer(text)]
+    else:
+        for w in rules.prefix_finder.finditer(text):
+            i = w.start()
+            for stance, pat in rules.anchored_cues:
+                m = pat.match(text, i)
+                if m:
+                    found.setdefault(stance, []).append((i, m.end()))
+    cues, taken = [], []
+    for stance, _ in rules.cues:
+        for a, b in found.get(stance, ()):
+            k = bisect.bisect_left(taken, (a, -1))
+            if (k < len(taken) and taken[k][0] < b) or (k > 0 and taken[k - 1][1] > a):
+                continue
+            taken.insert(k, (a, b))
+            cues.append((a, b, stance))
+    cues.sort()
+    return cues
+
+
+@lru_cache(maxsize=1)
+def rules_version() -> str:
+    """A digest of what reads statements (these rules, the cue file, the terms): statements kept in
+    a store under another digest are read again."""
+    import hashlib
+
+    from ..datafiles import data_path
+
+    h = hashlib.sha1(Path(__file__).read_bytes())
+    for name in ("stances.yaml",):
+        h.update(data_path("positions", name).read_bytes())
+    return h.hexdigest()[:16]
+
+
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
     where = "data/positions/stances.yaml"
@@ -77,8 +194,23 @@ def load_rules() -> Rules:
     events = {str(k).upper(): str(v) for k, v in (data.get("events") or {}).items()}
     if set(events.values()) - set(STANCES):
         raise KnowledgeBaseError.e("E401", path=where, reason="an event maps to an unknown stance")
+    prefixes = set()
+    for words in cues.values():
+        for w in words or []:
+            got = literal_prefixes(str(w))
+            if got is None:
+                prefixes = None
+                break
+            prefixes |= got
+        if prefixes is None:
+            break
     return Rules(
         cues=[(s, _alt(p, where)) for s, p in cues.items()],
+        anchored_cues=[(s, re.compile(r"(?:" + "|".join(f"(?:{w})" for w in p) + r")(?![\w'’-])", re.I))
+                       for s, p in cues.items() if p],
+        cue_prefixes=frozenset(x[:PREFIX_MAX] for x in prefixes) if prefixes is not None else None,
+        prefix_finder=re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(x[:PREFIX_MAX]) for x in sorted(
+            prefixes, key=len, reverse=True)) + ")", re.I) if prefixes is not None else None,
         events=events,
         condition=_alt(data.get("condition"), where),
         negation=_alt(data.get("negation"), where),
@@ -117,6 +249,10 @@ class Statement:
     anaphoric: bool = False         # the object only points at another party's terms
     extra: dict = field(default_factory=dict)
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Statement":
+        return cls(**d)
+
     def to_dict(self) -> dict:
         return {"party": self.party, "party_name": self.party_name, "party_text": self.party_text,
                 "stance": self.stance, "object": {"start": self.object_start, "end": self.object_end,
@@ -135,6 +271,7 @@ def _abbreviations() -> frozenset:
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
+_WORD_BEFORE = re.compile(r"([\w.]+)[.!?]+[\"”’']?$")
 _SENT_END = re.compile(r"[.!?]+[\"”’']?(?=\s*[\"“‘'(]?[A-Z0-9])|\n\s*\n")
 
 
@@ -144,7 +281,7 @@ def sentences(text: str, known: list[tuple[int, int]] = ()) -> list[tuple[int, i
     cuts = [0]
     abbrev = _abbreviations()
     for m in _SENT_END.finditer(text):
-        word = re.search(r"([\w.]+)[.!?]+[\"”’']?$", text[max(0, m.start() - 20):m.end()])
+        word = _WORD_BEFORE.search(text, max(0, m.start() - 20), m.end())
         w = (word.group(1) if word else "").lower().rstrip(".")
         if m.group(0)[0] == "." and (len(w) == 1 or w in abbrev):
             continue
@@ -158,12 +295,13 @@ def sentences(text: str, known: list[tuple[int, int]] = ()) -> list[tuple[int, i
         out.append((a, b))
     # A parser's sentence replaces the split sentences it overlaps.
     known = sorted(set(known))
-    merged, i = [], 0
-    for k in known:
-        merged.append(k)
+    merged = list(known)
+    starts = [k[0] for k in known]
     for s in out:
-        if not any(s[0] < k[1] and k[0] < s[1] for k in known):
-            merged.append(s)
+        i = bisect.bisect_left(starts, s[1])   # parser sentences starting before this one ends
+        if i and max(k[1] for k in known[max(0, i - 3):i]) > s[0]:
+            continue
+        merged.append(s)
     return sorted(merged)
 
 
@@ -340,21 +478,26 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
             return code, sp.get("name") or "", m.get("text") or sp.get("name") or ""
         return None
 
+    all_cues = find_cues(text, rules)
+    stance_events = [e for e in events if rules.events.get(e.get("type"))
+                     and rules.event_triggers.search((e.get("trigger") or {}).get("text") or "")]
+    if not all_cues and not stance_events:
+        return out
+    cue_starts = [c[0] for c in all_cues]
+    mention_starts = [m.start for m in mentions]
     for s0, s1 in sentences(text, known):
+        lo_c, hi_c = bisect.bisect_left(cue_starts, s0), bisect.bisect_left(cue_starts, s1)
+        if lo_c == hi_c and not any(s0 <= e["trigger"]["start"] < s1 for e in stance_events):
+            continue
         sent = text[s0:s1]
         if len(sent) > MAX_SENTENCE or rules.background.search(sent) or sent.rstrip(" \"”’'").endswith("?"):
             continue  # history, or a question
         old = [t["start"] for t in timexes if s0 <= t["start"] < s1 and pub_year
                and (_year(t.get("value")) or pub_year) < pub_year - 1]
-        sent_mentions = _Sent(m for m in mentions if s0 <= m.start < s1)
+        sent_mentions = _Sent(mentions[bisect.bisect_left(mention_starts, s0):bisect.bisect_left(mention_starts, s1)])
         sent_mentions.all = mentions
-        # the cues of the sentence, earliest first; a place taken by one cue is not another's
-        cues: list[tuple[int, int, str]] = []
-        for stance, pat in rules.cues:
-            for m in pat.finditer(text, s0, s1):
-                if not any(m.start() < e and s < m.end() for s, e, _ in cues):
-                    cues.append((m.start(), m.end(), stance))
-        cues.sort()
+        cues = all_cues[lo_c:hi_c]
+        sent_events = [e for e in events if s0 <= e["trigger"]["start"] < s1]
         used_triggers = set()
         found: list[Statement] = []
         for c0, c1, stance in cues:
@@ -363,19 +506,17 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
                 continue  # a noun ("Russia's demands", "the demands"): what is talked about, not a stance taken
             if any(st.object_start <= c0 < st.object_end for st in found) or text[c1:c1 + 3] == " of":
                 continue  # a word inside another stance's object ("demanded … a pledge of neutrality")
-            ev = next((e for e in events if e["trigger"]["start"] < c1 and c0 < e["trigger"]["end"]), None)
+            ev = next((e for e in sent_events if e["trigger"]["start"] < c1 and c0 < e["trigger"]["end"]), None)
             if ev is not None:
                 used_triggers.add(ev.get("id"))
             if any(s0 <= t < c0 and not re.search(r"[,;]", text[t:c0]) for t in old):
                 continue  # "in 2014 Russia demanded …": history, not a current position
             found.extend(_from_cue(text, s0, s1, c0, c1, stance, ev, sent_mentions, quote_at, speaker_party,
                                    rules, published, article_id))
-        for e in events:
+        for e in stance_events:  # a stance event with no stance word ("blew a kiss") is too often wrong
             stance = rules.events.get(e.get("type"))
-            if not stance or e.get("id") in used_triggers or not (s0 <= e["trigger"]["start"] < s1):
+            if e.get("id") in used_triggers or not (s0 <= e["trigger"]["start"] < s1):
                 continue
-            if not rules.event_triggers.search(e["trigger"].get("text") or ""):
-                continue  # a stance event with no stance word ("blew a kiss") is too often wrong
             found.extend(_from_event(text, s0, s1, e, stance, sent_mentions, quote_at, speaker_party, rules,
                                      published, article_id))
         seen = set()
