@@ -196,13 +196,16 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
     placed: list[Placed] = []
     keyed: list[tuple] = []     # (statement, conflict, key, polarity, defined issue or None)
     for st in statements:
-        if st.status == "negated":
-            continue
+        if st.status == "negated" or not st.official:
+            continue  # no stance taken, or not a party's own (an opposition figure, a senator, an analyst)
         pair = tuple(sorted((st.party, st.counterparty))) if st.counterparty and st.counterparty != st.party else None
         if pair not in cores:
-            pair = main_of.get(st.article_id)
-        if pair is None:
-            continue
+            # a third party's word counts in the negotiation its article is about when it is
+            # addressed to one of its sides or said by one of them
+            main = main_of.get(st.article_id)
+            if main is None or not ({st.party, st.counterparty} & set(main)):
+                continue
+            pair = main
         cid = conflict_id(pair)
         d = info[cid]["defined"]
         if st.anaphoric:
@@ -223,8 +226,9 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
     defined_keys = {(cid, key) for st, cid, key, pol, issue in keyed if issue is not None}
     concepts = set(terms.concept_of.values())
     named = {k for k in support if k[1] in concepts or k in defined_keys}
-    keyed = [x for x in keyed if x[2] is None or (x[1], x[2]) in named or _is_place(x[2].capitalize())
-             or (len(support[(x[1], x[2])]) >= 2 and x[0].party in info[x[1]]["pair"])]
+    # an issue is a place, a known concept or a hand-written issue: a word that is none of these
+    # ("comment", "week") is too often no item on the table
+    keyed = [x for x in keyed if x[2] is None or (x[1], x[2]) in named or _is_place(x[2].capitalize())]
     # each issue's own polarity: that of most of its demands (else of most statements)
     votes = defaultdict(Counter)
     for st, cid, key, pol, _ in keyed:
@@ -244,7 +248,7 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
         if issue is not None:
             labels[(cid, key)] = (issue.label, issue.order)
         elif pol == canon[(cid, key)]:
-            labels_seen[(cid, key)][_label_text(st.object_text)] += 3 if st.stance == "demands" else 1
+            labels_seen[(cid, key)][_label_text(_phrase(st.object_text, key, terms))] += 3 if st.stance == "demands" else 1
     for k, c in labels_seen.items():
         if k not in labels:
             best = max(c.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
@@ -273,6 +277,39 @@ def _anaphora(st: Statement) -> Statement:
     from dataclasses import replace
 
     return replace(st, via="anaphora")
+
+
+_STOP = frozenset("the a an to of on for with and or its their his her our your any all that this these those be is "
+                  "are was were will would could should must has have had not no by at as it they he she we "
+                  "which who what so such than then from in into over".split())
+_LINK = frozenset("of on in from for over".split())
+MAX_LABEL_WORDS = 7
+
+
+def _phrase(obj: str, key: str, terms: Terms) -> str:
+    """The words of ``obj`` that name issue ``key``: the whole object when short, else the noun
+    phrase around the word that names it ("new economic sanctions on Iran")."""
+    words = _WORDS.findall(obj)
+    if len(words) <= MAX_LABEL_WORDS:
+        return obj
+    at = None
+    for i, w in enumerate(words):
+        lw = w.lower().replace("’", "'")
+        if lw == key or _singular(lw) == key or terms.concept_of.get(lw) == key \
+                or terms.concept_of.get(_singular(lw)) == key:
+            at = i
+            break
+    if at is None:
+        return " ".join(words[:MAX_LABEL_WORDS])
+    lo = at
+    while lo > 0 and at - lo < 3 and words[lo - 1].lower() not in _STOP:
+        lo -= 1
+    hi = at + 1
+    if hi < len(words) and words[hi].lower() in _LINK:
+        hi += 1
+        while hi < len(words) and hi - at <= 3 and words[hi].lower() not in _STOP:
+            hi += 1
+    return " ".join(words[lo:hi])
 
 
 def _label_text(obj: str) -> str:

@@ -57,6 +57,7 @@ class Rules:
     event_triggers: re.Pattern
     obligation: re.Pattern
     courtesy: re.Pattern
+    noise: re.Pattern
     both_sides_in: re.Pattern
 
 
@@ -223,6 +224,7 @@ def load_rules() -> Rules:
         event_triggers=_alt(data.get("event_triggers"), where),
         obligation=_alt(data.get("obligation"), where, anchored=True),
         both_sides_in=_alt(data.get("both_sides"), where),
+        noise=re.compile("|".join(data.get("noise") or ["(?!x)x"])),
         courtesy=re.compile(r"^(?:" + "|".join(data.get("courtesy") or ["(?!x)x"]) + r")\b", re.I),
     )
 
@@ -247,6 +249,7 @@ class Statement:
     event_id: Optional[str] = None
     quote_id: Optional[str] = None
     anaphoric: bool = False         # the object only points at another party's terms
+    official: bool = True           # said by a state, government, armed force or IGO (or their officials)
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -457,6 +460,11 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
     events = doc.get("events") or []
     timexes = doc.get("timexes") or []
     known = [(e["sentence"]["start"], e["sentence"]["end"]) for e in events if e.get("sentence")]
+    # who speaks for a state: states, IGOs, governments, armed forces, and people holding an office
+    official = {}
+    for a in doc.get("actors") or []:
+        official[a.get("name") or ""] = (a.get("kind") in ("state", "igo") or a.get("sector") in ("GOV", "MIL", "IGO")
+                                         or bool(a.get("role") and a.get("kb_id")))
     out: list[Statement] = []
 
     def quote_at(pos: int) -> Optional[dict]:
@@ -490,8 +498,9 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
         if lo_c == hi_c and not any(s0 <= e["trigger"]["start"] < s1 for e in stance_events):
             continue
         sent = text[s0:s1]
-        if len(sent) > MAX_SENTENCE or rules.background.search(sent) or sent.rstrip(" \"”’'").endswith("?"):
-            continue  # history, or a question
+        if len(sent) > MAX_SENTENCE or rules.background.search(sent) or sent.rstrip(" \"”’'").endswith("?") \
+                or rules.noise.search(sent):
+            continue  # history, a question, or a caption or headline glued to the text
         old = [t["start"] for t in timexes if s0 <= t["start"] < s1 and pub_year
                and (_year(t.get("value")) or pub_year) < pub_year - 1]
         sent_mentions = _Sent(mentions[bisect.bisect_left(mention_starts, s0):bisect.bisect_left(mention_starts, s1)])
@@ -509,8 +518,10 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
             ev = next((e for e in sent_events if e["trigger"]["start"] < c1 and c0 < e["trigger"]["end"]), None)
             if ev is not None:
                 used_triggers.add(ev.get("id"))
-            if any(s0 <= t < c0 and not re.search(r"[,;]", text[t:c0]) for t in old):
-                continue  # "in 2014 Russia demanded …": history, not a current position
+            if any((s0 <= t < c0 and not re.search(r"[,;]", text[t:c0])) or
+                   (t > c1 and not re.match(r"\d{4}\s+(?:\w+\s+)?(?:agreement|deal|accord|treaty|pact)", text[t:t + 40]))
+                   for t in old):
+                continue  # "in 2014 Russia demanded …", "… in August 2016": history, not a current position
             found.extend(_from_cue(text, s0, s1, c0, c1, stance, ev, sent_mentions, quote_at, speaker_party,
                                    rules, published, article_id))
         for e in stance_events:  # a stance event with no stance word ("blew a kiss") is too often wrong
@@ -524,6 +535,7 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
             key = (st.party, st.stance, st.object_start)
             if key not in seen:
                 seen.add(key)
+                st.official = official.get(st.party_name, True)
                 out.append(st)
     return out
 
