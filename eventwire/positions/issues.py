@@ -252,6 +252,8 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
     for k, c in labels_seen.items():
         if k not in labels:
             best = max(c.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+            if len(_WORDS.findall(best)) < 2 and not _is_place(best):
+                best = k[1].replace("-", " ").capitalize()   # "Meet" says less than "Talks"
             labels[k] = (best, None)
     for k in canon:
         labels.setdefault(k, (k[1].replace("-", " ").capitalize(), None))

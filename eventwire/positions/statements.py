@@ -33,9 +33,15 @@ MAX_SENTENCE = 420          # longer "sentences" are headlines, captions and tex
 _WORD = re.compile(r"[\w'’-]+")
 _PREP_BEFORE = re.compile(r"(?:\b(?:of|to|with|by|from|on|for|against|about|at|in|into|over|toward|towards|than)\s+"
                           r"(?:the\s+|a\s+|an\s+)?)$", re.I)
+_NO_OBJECT = re.compile(r"(?:during|earlier|later|last (?:week|month|year)|yesterday|today)\b", re.I)
+_NOUN_CUE = re.compile(r"(?:demands?|offers?|proposals?|threats?|pledges?|calls?|requests?|warnings?|"
+                       r"promises?|threat of|ultimatum)", re.I)
+_DETERMINED = re.compile(r"(?:\b(?:its|their|his|her|our|your|the|a|an|this|that|these|those)|['’]s?)\s+"
+                         r"(?:[\w-]+\s+){0,2}$", re.I)
+_POSSESSOR_FIRST = re.compile(r"^[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)?['’]s?\s+\w")
 _POSSESSIVE_AFTER = re.compile(r"^['’]s?\b|^['’]", re.I)
 _CLAUSE_MARK = re.compile(r"[;:—–]|\s-\s|\b(?:but|while|whereas|although|though)\b", re.I)
-_LEAD = re.compile(r"^(?:[\s,:\"“”‘’']+|(?:to|that|on|for|with|from|the idea of|of|in|out)\s+)+", re.I)
+_LEAD = re.compile(r"^(?:[\s,:\"“”‘’']+|(?:to|that|on|for|with|from|the idea of|of|out)\s+)+", re.I)
 _TRAIL = re.compile(r"[\s,.;:\"“”‘’'()\[\]]+$")
 
 
@@ -210,7 +216,8 @@ def load_rules() -> Rules:
         anchored_cues=[(s, re.compile(r"(?:" + "|".join(f"(?:{w})" for w in p) + r")(?![\w'’-])", re.I))
                        for s, p in cues.items() if p],
         cue_prefixes=frozenset(x[:PREFIX_MAX] for x in prefixes) if prefixes is not None else None,
-        prefix_finder=re.compile(r"(?<![\w'’-])(?:" + "|".join(re.escape(x[:PREFIX_MAX]) for x in sorted(
+        # zero-width, so that a cue's start inside another prefix's letters ("has t|hreatened") is seen
+        prefix_finder=re.compile(r"(?<![\w'’-])(?=" + "|".join(re.escape(x[:PREFIX_MAX]) for x in sorted(
             prefixes, key=len, reverse=True)) + ")", re.I) if prefixes is not None else None,
         events=events,
         condition=_alt(data.get("condition"), where),
@@ -274,6 +281,7 @@ def _abbreviations() -> frozenset:
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
+_BLANK_LINE = re.compile(r"\n\s*\n")
 _WORD_BEFORE = re.compile(r"([\w.]+)[.!?]+[\"”’']?$")
 _SENT_END = re.compile(r"[.!?]+[\"”’']?(?=\s*[\"“‘'(]?[A-Z0-9])|\n\s*\n")
 
@@ -305,7 +313,16 @@ def sentences(text: str, known: list[tuple[int, int]] = ()) -> list[tuple[int, i
         if i and max(k[1] for k in known[max(0, i - 3):i]) > s[0]:
             continue
         merged.append(s)
-    return sorted(merged)
+    # a blank line ends a sentence whatever the parser said (a tweet's byline, a heading)
+    out = []
+    for a, b in sorted(merged):
+        for m in _BLANK_LINE.finditer(text, a, b):
+            if text[a:m.start()].strip():
+                out.append((a, m.start()))
+            a = m.end()
+        if text[a:b].strip():
+            out.append((a, b))
+    return out
 
 
 # -- the document's parties --------------------------------------------------------------------
@@ -367,8 +384,9 @@ def _is_party(m: _Mention) -> bool:
 
 
 def _subjectlike(text: str, m: _Mention) -> bool:
-    """Not a possessive ("Kim's behaviour") nor a prepositional object ("talks with Iran")."""
-    if _POSSESSIVE_AFTER.match(text[m.end:m.end + 2]):
+    """Not a possessive ("Kim's behaviour", "Mattis's counterpart") nor a prepositional object
+    ("talks with Iran")."""
+    if _POSSESSIVE_AFTER.match(text[m.end:m.end + 2]) or _POSSESSOR_FIRST.match(m.text):
         return False
     return not _PREP_BEFORE.search(text[max(0, m.start - 20):m.start])
 
@@ -477,6 +495,7 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
         return best
 
     actor_by_id = {a.get("id"): a for a in doc.get("actors") or []}
+    mention_starts = [m.start for m in mentions]
 
     def speaker_party(q: Optional[dict]):
         sp = (q or {}).get("speaker") or {}
@@ -492,7 +511,6 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
     if not all_cues and not stance_events:
         return out
     cue_starts = [c[0] for c in all_cues]
-    mention_starts = [m.start for m in mentions]
     for s0, s1 in sentences(text, known):
         lo_c, hi_c = bisect.bisect_left(cue_starts, s0), bisect.bisect_left(cue_starts, s1)
         if lo_c == hi_c and not any(s0 <= e["trigger"]["start"] < s1 for e in stance_events):
@@ -510,6 +528,8 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
         used_triggers = set()
         found: list[Statement] = []
         for c0, c1, stance in cues:
+            if _NOUN_CUE.fullmatch(text[c0:c1]) and _DETERMINED.search(text[max(0, c0 - 40):c0]):
+                continue  # "its long-running demand": a thing talked about, not a stance taken here
             if re.search(r"['’]s?\s+$|\b(?:the|a|an|its|their|these|those|by|of|on|with|and|or)\s+$",
                          text[max(0, c0 - 8):c0]) and (stance == "demands" or text[c0:c1].endswith("ing")):
                 continue  # a noun ("Russia's demands", "the demands"): what is talked about, not a stance taken
@@ -518,8 +538,7 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
             ev = next((e for e in sent_events if e["trigger"]["start"] < c1 and c0 < e["trigger"]["end"]), None)
             if ev is not None:
                 used_triggers.add(ev.get("id"))
-            if any((s0 <= t < c0 and not re.search(r"[,;]", text[t:c0])) or
-                   (t > c1 and not re.match(r"\d{4}\s+(?:\w+\s+)?(?:agreement|deal|accord|treaty|pact)", text[t:t + 40]))
+            if any((s0 <= t < c0 or t > c1) and not re.match(r"\d{4}\s+(?:\w+\s+)?(?:agreement|deal|accord|treaty|pact)", text[t:t + 40])
                    for t in old):
                 continue  # "in 2014 Russia demanded …", "… in August 2016": history, not a current position
             found.extend(_from_cue(text, s0, s1, c0, c1, stance, ev, sent_mentions, quote_at, speaker_party,
@@ -586,15 +605,20 @@ def _status(text: str, s0: int, c0: int, q: Optional[dict], ev: Optional[dict]) 
     return "asserted"
 
 
-def _counterparty(code: str, ev: Optional[dict], mentions: list[_Mention], c0: int) -> Optional[str]:
+def _counterparty(code: str, ev: Optional[dict], mentions: list[_Mention], c0: int,
+                  obj: Optional[tuple[int, int]] = None) -> Optional[str]:
+    """Whom the stance is addressed to: a party named in its object ("demanded that Ukraine …"),
+    else the event's other side, else the party named right after the cue ("urged Tehran …")."""
+    if obj is not None:
+        inside = [m.code for m in mentions if obj[0] <= m.start < obj[1] and m.code and m.code != code]
+        if inside:
+            return inside[0]
     if ev is not None:
         for side in ("target", "source"):
             other = (ev.get(side) or {}).get("country")
             if other and other != code:
                 return other
-    after = [m.code for m in mentions if m.start >= c0 and m.code and m.code != code]
-    before = [m.code for m in mentions if m.start < c0 and m.code and m.code != code]
-    return (after or before[::-1] or [None])[0]
+    return None
 
 
 def _negated(text: str, lo: int, c0: int, c1: int, rules: Rules) -> bool:
@@ -629,6 +653,8 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
         return []  # "did not reject": no rejection
     parties: list[tuple] = []
     group = _parties_before(text, lo, c0, mentions)
+    if re.search(r"\b(?:that|which|what)\s+(?:we|i|you|they|he|she|it)\s+$", before, re.I):
+        return []  # "objectives that we want to accomplish": the object comes before, in another clause
     rel = re.search(r"\b(?:who|that|which)\s+$", before)
     if rel and group and lo + rel.start() - group[0].end > 3:
         # "world powers who signed": the party is what the relative pronoun stands for, right before it
@@ -678,8 +704,13 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     else:
         obj = _object(text, c1, s1, rules)
     otext = text[obj[0]:obj[1]]
-    if not otext.strip() or rules.courtesy.match(otext):
-        return []  # "that is what China wants", "I want to thank …": no object on the table
+    if not otext.strip() or rules.courtesy.match(otext) or _NO_OBJECT.match(otext):
+        return []  # "that is what China wants", "I want to thank …", "agreed to during talks": no object
+    if re.match(r"warn", cue_text, re.I) and not re.search(r"\b(?:will|would|won['’]t|wouldn['’]t)\b|['’]ll\b|^against\b",
+                                                          otext):
+        return []  # a warning of what might happen, not a threat of what the party will do
+    if stance in ("accepts", "offers") and re.search(r"\bcan\s+$", text[max(lo, c0 - 6):c0]):
+        return []  # "it can reach a deal": a possibility, not a stance
     if re.match(r"insist", cue_text, re.I) and cue_text.lower().endswith("that") and not re.search(
             r"\b(?:must|should|would have to|has to|have to|needs? to|be)\b", otext):
         return []  # "insisted that Tehran was complying": a claim, not a demand
@@ -694,7 +725,7 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
             continue
         seen_codes.add(p[0])
         made = _make(p, stance, text, s0, s1, obj, status, published, article_id,
-                     "cue", _counterparty(p[0], ev, mentions, c0), (ev or {}).get("id"), (q or {}).get("id"), rules)
+                     "cue", _counterparty(p[0], ev, mentions, c0, (c1, obj[1])), (ev or {}).get("id"), (q or {}).get("id"), rules)
         for st in made:
             st.extra["cue"] = cue_text.lower()
         out.extend(made)
@@ -743,6 +774,6 @@ def _from_event(text, s0, s1, e, stance, mentions, quote_at, speaker_party, rule
     for p in parties:
         out.extend(_make(p, stance, text, s0, s1, obj, "negated" if status == "negated" and stance == "demands"
                          else ("reported" if status == "reported" else "asserted"),
-                         published, article_id, "event", _counterparty(p[0], e, mentions, t0), e.get("id"),
+                         published, article_id, "event", _counterparty(p[0], e, mentions, t0, (t1, obj[1])), e.get("id"),
                          (q or {}).get("id"), rules))
     return out
