@@ -352,6 +352,8 @@ def party_code(actor: dict) -> Optional[str]:
     return code
 
 
+_LOCAL_GROUP = re.compile(r"\b(?:protesters?|demonstrators?|activists?|opposition|lawmakers?|legislators?|"
+                          r"separatists?|rebels?|protest movement|pro-democracy)\b", re.I)
 _HONG_KONG = re.compile(r"\bHong Kong(?:'s|’s)?\b(?! (?:affairs|and Macau))")
 
 
@@ -360,10 +362,19 @@ def _mentions(doc: dict) -> list[_Mention]:
     # In a story about Hong Kong, local bodies the knowledge base does not know ("the government",
     # "protesters") that the resolver filed under China are Hong Kong's.
     hong_kong = len(_HONG_KONG.findall(doc.get("text") or "")) >= 3
+    # Protesters, the opposition, lawmakers … named with no country are the story's own people:
+    # of the country the article names most (Hong Kong in a story about Hong Kong).
+    counts: dict = {}
+    for a in doc.get("actors") or []:
+        if a.get("kind") == "state" and a.get("country"):
+            counts[a["country"]] = counts.get(a["country"], 0) + len(a.get("mentions") or [])
+    home = "HKG" if hong_kong else (max(counts, key=counts.get) if counts else None)
     for a in doc.get("actors") or []:
         code = party_code(a)
         if hong_kong and code == "CHN" and not a.get("kb_id"):
             code = "HKG"
+        if not code and home and _LOCAL_GROUP.search(a.get("name") or ""):
+            code = home
         for m in a.get("mentions") or []:
             out.append(_Mention(m["start"], m["end"], m.get("text") or "", code, a.get("name") or "",
                                 a.get("sector"), a.get("kind")))
@@ -393,7 +404,13 @@ def _subjectlike(text: str, m: _Mention) -> bool:
 
 # -- objects -----------------------------------------------------------------------------------
 def _object(text: str, lo: int, hi: int, rules: Rules) -> tuple[int, int]:
-    """The object's span: from ``lo`` to the first clause end, condition or reporting word."""
+    """The object's span: from ``lo`` to the first clause end, condition or reporting word; after a
+    colon ("demanded: an inquiry; elections; …") the list that runs to the end of the sentence."""
+    colon = re.match(r"\s*:\s*", text[lo:hi])
+    if colon and ";" in text[lo:hi]:
+        a, b = lo + colon.end(), hi
+        trail = _TRAIL.search(text[a:b])
+        return a, (a + trail.start() if trail else b)
     seg = text[lo:hi]
     cut = len(seg)
     for pat in (rules.object_end, re.compile(r",\s*(?:he|she|they|it|[A-Z]\w+)\s+(?:said|says|added|told|wrote|reported|reports)\b|,\s*\w+ing\b|[;—–(]|\s-\s|[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)")):
@@ -424,6 +441,16 @@ def _items(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
     """The items of a listed object (each region of "withdrawal from Donetsk, Luhansk and Kherson"),
     each as (start, end, how it reads alone); one item when the object is no list."""
     seg = text[a:b]
+    if ";" in seg:  # a list of clauses: one item each
+        out, pos = [], 0
+        for m in re.finditer(r";\s*(?:and\s+)?", seg + ";"):
+            piece = seg[pos:m.start()]
+            lead = len(piece) - len(piece.lstrip())
+            if piece.strip():
+                out.append((a + pos + lead, a + m.start(), piece.strip()))
+            pos = m.end()
+        if len(out) > 1:
+            return out
     pieces, pos = [], 0
     for m in _LIST_SPLIT.finditer(seg):
         pieces.append((pos, m.start()))
