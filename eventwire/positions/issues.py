@@ -198,14 +198,21 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
     for st in statements:
         if st.status == "negated" or not st.official:
             continue  # no stance taken, or not a party's own (an opposition figure, a senator, an analyst)
-        pair = tuple(sorted((st.party, st.counterparty))) if st.counterparty and st.counterparty != st.party else None
-        if pair not in cores:
-            # a third party's word counts in the negotiation its article is about when it is
-            # addressed to one of its sides or said by one of them
-            main = main_of.get(st.article_id)
-            if main is None or not ({st.party, st.counterparty} & set(main)):
-                continue
+        own = tuple(sorted((st.party, st.counterparty))) if st.counterparty and st.counterparty != st.party else None
+        main = main_of.get(st.article_id)
+        # The negotiation an article is about takes the words of its sides; a statement between
+        # other parties keeps its own pair when that is a conflict; a third party's word counts
+        # in the article's negotiation when it is addressed to one of its sides.
+        if own is not None and own in cores and (main is None or own == main):
+            pair = own
+        elif main is not None and st.party in main:
             pair = main
+        elif own is not None and own in cores:
+            pair = own
+        elif main is not None and st.counterparty in main:
+            pair = main
+        else:
+            continue
         cid = conflict_id(pair)
         d = info[cid]["defined"]
         if st.anaphoric:

@@ -746,13 +746,19 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if status == "negated" and stance in ("demands", "threatens"):
         return []  # "will not ask Congress to …": no demand made
     out = []
+    codes = list(dict.fromkeys(p[0] for p in parties))
+
+    def joint_other(code):  # "Trump and Xi agreed": each side's stance is addressed to the other
+        others = [c for c in codes if c != code]
+        return others[0] if len(codes) == 2 and others else None
+
     seen_codes = set()
     for p in parties:
         if p[0] in seen_codes:
             continue
         seen_codes.add(p[0])
         made = _make(p, stance, text, s0, s1, obj, status, published, article_id,
-                     "cue", _counterparty(p[0], ev, mentions, c0, (c1, obj[1])), (ev or {}).get("id"), (q or {}).get("id"), rules)
+                     "cue", joint_other(p[0]) or _counterparty(p[0], ev, mentions, c0, (c1, obj[1])), (ev or {}).get("id"), (q or {}).get("id"), rules)
         for st in made:
             st.extra["cue"] = cue_text.lower()
         out.extend(made)
