@@ -98,7 +98,6 @@ def test_the_matrix_without_hand_written_issues(demo_store, monkeypatch):
         assert text[h["evidence"]["start"]:h["evidence"]["end"]] == h["evidence"]["text"]
 
 
-@pytest.mark.skip(reason="the plant text's stances are not read by the cue rules yet (see issue 14 report)")
 def test_users_extend_the_issues_with_a_file(tmp_path, pipeline):
     text = (DATA / "plant.txt").read_text("utf-8")
     doc = next(pipeline.pipe([Article(text=text, id="plant", published="2025-08-01")]))

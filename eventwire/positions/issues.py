@@ -327,9 +327,11 @@ def _label_text(obj: str) -> str:
 
 
 def _defined_issue(conflict, text: str):
-    for i in conflict.issues:
-        if i.pattern.search(text):
-            return i, False
+    """The hand-written issue ``text`` names, the one whose cue names most of it first ("the
+    Zaporizhzhia nuclear power plant" is the plant, not the region); True when it names its opposite."""
+    hits = [(len(m.group(0)), -n, i) for n, i in enumerate(conflict.issues) for m in [i.pattern.search(text)] if m]
+    if hits:
+        return max(hits, key=lambda h: h[:2])[2], False
     for i in conflict.issues:
         if i.inverse is not None and i.inverse.search(text):
             return i, True

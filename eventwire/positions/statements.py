@@ -41,7 +41,8 @@ _DETERMINED = re.compile(r"(?:\b(?:its|their|his|her|our|your|the|a|an|this|that
 _POSSESSOR_FIRST = re.compile(r"^[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)?['’]s?\s+\w")
 _POSSESSIVE_AFTER = re.compile(r"^['’]s?\b|^['’]", re.I)
 _CLAUSE_MARK = re.compile(r"[;:—–]|\s-\s|\b(?:but|while|whereas|although|though)\b", re.I)
-_LEAD = re.compile(r"^(?:[\s,:\"“”‘’']+|(?:to|that|on|for|with|from|the idea of|of|out)\s+)+", re.I)
+_LEAD = re.compile(r"^(?:[\s,:\"“”‘’']+|(?:to|that|on|for|with|from|the idea of|of|out|Monday|Tuesday|Wednesday|"
+                   r"Thursday|Friday|Saturday|Sunday|today|yesterday)\s+)+", re.I)
 _TRAIL = re.compile(r"[\s,.;:\"“”‘’'()\[\]]+$")
 
 
