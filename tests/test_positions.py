@@ -239,3 +239,32 @@ def test_statements_are_read_once_per_article_and_rules(store, seed_doc):
     store.save_stance_statements("older-rules", [(kept[0]["article_id"], json.dumps(fake))])
     store.rebuild_positions()
     assert [(r["id"], r["stance"]) for r in store.positions()] == [(r["id"], r["stance"]) for r in first]
+
+
+def test_stance_scoring_follows_the_gold_format():
+    """Same sentence, party code and stance match; optional gold counts only when matched; the
+    object overlap is measured over matched pairs."""
+    from eventwire.evaluate.stances import score_stances
+    from eventwire.model import Document
+    from eventwire.positions.statements import Statement
+
+    text = "Moscow demanded a ceasefire. Kyiv refused. Both sides agreed to swap prisoners."
+    gold = {"text": text, "stances": [
+        {"sentence": "Moscow demanded a ceasefire.", "party": "RUS", "stance": "demands", "object": "a ceasefire"},
+        {"sentence": "Kyiv refused.", "party": "UKR", "stance": "rejects", "object": "refused"},
+        {"sentence": "Both sides agreed to swap prisoners.", "party": "RUS", "stance": "accepts",
+         "object": "swap prisoners", "optional": True},
+        {"sentence": "Both sides agreed to swap prisoners.", "party": "UKR", "stance": "accepts",
+         "object": "swap prisoners", "optional": True}]}
+
+    def st(party, stance, sentence, obj):
+        s0 = text.index(sentence)
+        o0 = text.index(obj)
+        return Statement(party, party, party, stance, o0, o0 + len(obj), obj, s0, s0 + len(sentence), sentence)
+
+    preds = [st("RUS", "demands", "Moscow demanded a ceasefire.", "a ceasefire"),
+             st("UKR", "demands", "Kyiv refused.", "Kyiv"),                        # wrong stance
+             st("RUS", "accepts", "Both sides agreed to swap prisoners.", "agreed")]  # optional, object off
+    s = score_stances(gold, Document(text=text), predicted=preds)
+    assert (s.statements.tp, s.statements.fp, s.statements.fn) == (2, 1, 1)
+    assert (s.object.right, s.object.total) == (1, 2)
