@@ -29,6 +29,7 @@ from ..datafiles import load_yaml
 from .statements import Statement
 
 MIN_CONFLICT_ARTICLES = 2
+KEY_WORDS = 12          # the words of an object its issue is looked for in
 _WORDS = re.compile(r"[A-Za-z][\w’'-]*")
 
 
@@ -114,6 +115,9 @@ def issue_key(obj: str, terms: Optional[Terms] = None) -> tuple[Optional[str], i
     """(issue key, polarity ±1) of one object, or (None, 1) when it names nothing specific."""
     terms = terms or load_terms()
     countries = country_words()
+    # what an object is about is named near its start; its tail is context ("… ahead of the elections")
+    head = list(_WORDS.finditer(obj))[:KEY_WORDS]
+    obj = obj[:head[-1].end()] if head else obj
     words = _WORDS.findall(obj)
     polarity = -1 if terms.negative.search(obj) else 1
     # a place or other proper name that is no country: "Donetsk", "Crimea", "Huawei"

@@ -392,7 +392,11 @@ def _mentions(doc: dict) -> list[_Mention]:
 
 
 def _is_party(m: _Mention) -> bool:
-    return bool(m.code) and m.sector not in ("MED",) and m.kind != "place"
+    return bool(m.code) and m.sector not in ("MED",) and m.kind != "place" and not _PLACE_WORDS.search(m.text)
+
+
+# "the Vietnamese capital", "Ukrainian soil": a place named by its country, not a party
+_PLACE_WORDS = re.compile(r"\b(?:capital|city|soil|territory|border|peninsula|coast|waters)\b", re.I)
 
 
 def _subjectlike(text: str, m: _Mention) -> bool:
@@ -666,6 +670,10 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if stance != "threatens" and rules.condition.search(text[clause_lo:c0]):
         return []
     cue_text = text[c0:c1]
+    if re.match(r"oppos", cue_text, re.I) and re.match(r"\s+(?:on|over)\b", text[c1:c1 + 6]):
+        return []  # "opposed on issues including trade": a disagreement named, not a rejection
+    if stance in ("rejects", "accepts") and re.match(r"\w+ed\b", cue_text) and re.search(r"\b(?:is|are|was|were|been|being|widely)\s+$", text[max(lo, c0 - 10):c0]):
+        return []  # "widely condemned for …": passive, the party is not named here
     if re.match(r"\s+by\b", text[c1:c1 + 4]) or re.search(r"\b(?:to|might|may|would be)\s+$", text[max(lo, c0 - 12):c0]):
         return []  # passive ("agreed to by"), an infinitive ("information to offer") or a mere possibility
     obligation = stance == "demands" and rules.obligation.match(cue_text) is not None
@@ -749,9 +757,9 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     out = []
     codes = list(dict.fromkeys(p[0] for p in parties))
 
-    def joint_other(code):  # "Trump and Xi agreed": each side's stance is addressed to the other
+    def joint_other(code):  # "Trump and Xi agreed": each side's agreement is with the other
         others = [c for c in codes if c != code]
-        return others[0] if len(codes) == 2 and others else None
+        return others[0] if stance == "accepts" and len(codes) == 2 and others else None
 
     seen_codes = set()
     for p in parties:
@@ -759,7 +767,7 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
             continue
         seen_codes.add(p[0])
         made = _make(p, stance, text, s0, s1, obj, status, published, article_id,
-                     "cue", joint_other(p[0]) or _counterparty(p[0], ev, mentions, c0, (c1, obj[1])), (ev or {}).get("id"), (q or {}).get("id"), rules)
+                     "cue", joint_other(p[0]) or _counterparty(p[0], ev, mentions, c0, (c0, obj[1])), (ev or {}).get("id"), (q or {}).get("id"), rules)
         for st in made:
             st.extra["cue"] = cue_text.lower()
         out.extend(made)
