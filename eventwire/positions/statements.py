@@ -33,10 +33,12 @@ MAX_SENTENCE = 420          # longer "sentences" are headlines, captions and tex
 _WORD = re.compile(r"[\w'’-]+")
 _PREP_BEFORE = re.compile(r"(?:\b(?:of|to|with|by|from|on|for|against|about|at|in|into|over|toward|towards|than)\s+"
                           r"(?:the\s+|a\s+|an\s+)?)$", re.I)
+# "Hamas's demands – which include ending a blockade": the possessor's demands, listed
+_POSSESSED_LIST = re.compile(r"\s*[–—:,]?\s*(?:which\s+)?(?:include|included|are|were)\b", re.I)
 _NO_OBJECT = re.compile(r"(?:during|earlier|later|last (?:week|month|year)|yesterday|today)\b", re.I)
 _NOUN_CUE = re.compile(r"(?:demands?|offers?|proposals?|threats?|pledges?|calls?|requests?|warnings?|"
                        r"promises?|threat of|ultimatum)", re.I)
-_DETERMINED = re.compile(r"(?:\b(?:its|their|his|her|our|your|the|a|an|this|that|these|those)|['’]s?)\s+"
+_DETERMINED = re.compile(r"(?:\b(?:the|a|an|this|that|these|those)|['’]s?)\s+"
                          r"(?:[\w-]+\s+){0,2}$", re.I)
 _POSSESSOR_FIRST = re.compile(r"^[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)?['’]s?\s+\w")
 _POSSESSIVE_AFTER = re.compile(r"^['’]s?\b|^['’]", re.I)
@@ -560,9 +562,10 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
         used_triggers = set()
         found: list[Statement] = []
         for c0, c1, stance in cues:
-            if _NOUN_CUE.fullmatch(text[c0:c1]) and _DETERMINED.search(text[max(0, c0 - 40):c0]):
-                continue  # "its long-running demand": a thing talked about, not a stance taken here
-            if re.search(r"['’]s?\s+$|\b(?:the|a|an|its|their|these|those|by|of|on|with|and|or)\s+$",
+            listed = _POSSESSED_LIST.match(text, c1) and re.search(r"['’]s?\s+$", text[max(0, c0 - 3):c0])
+            if _NOUN_CUE.fullmatch(text[c0:c1]) and _DETERMINED.search(text[max(0, c0 - 40):c0]) and not listed:
+                continue  # "the long-running demand": a thing talked about, not a stance taken here
+            if not listed and re.search(r"['’]s?\s+$|\b(?:the|a|an|its|their|these|those|by|of|on|with|and|or)\s+$",
                          text[max(0, c0 - 8):c0]) and (stance == "demands" or text[c0:c1].endswith("ing")):
                 continue  # a noun ("Russia's demands", "the demands"): what is talked about, not a stance taken
             if any(st.object_start <= c0 < st.object_end for st in found) or text[c1:c1 + 3] == " of":
@@ -670,6 +673,13 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if stance != "threatens" and rules.condition.search(text[clause_lo:c0]):
         return []
     cue_text = text[c0:c1]
+    group = None
+    if text[c0:c1].lower().endswith(("ing", "ing that", "ing of")) and re.search(r",\s*$", before):
+        # ", offering concessions": a participle whose subject is the sentence's, named at its start
+        first = [m for m in mentions if s0 <= m.start < c0 and _subjectlike(text, m)][:1]
+        if stance == "threatens" or not first or not _is_party(first[0]) or first[0].start - s0 > 40:
+            return []
+        group = first
     if re.match(r"oppos", cue_text, re.I) and re.match(r"\s+(?:on|over)\b", text[c1:c1 + 6]):
         return []  # "opposed on issues including trade": a disagreement named, not a rejection
     if stance in ("rejects", "accepts") and re.match(r"\w+ed\b", cue_text) and re.search(r"\b(?:is|are|was|were|been|being|widely)\s+$", text[max(lo, c0 - 10):c0]):
@@ -688,7 +698,11 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     elif stance == "rejects" and re.search(r"\b(?:not|n['’]t)\s+(?:\w+\s+)?$", text[max(lo, c0 - 16):c0], re.I):
         return []  # "did not reject": no rejection
     parties: list[tuple] = []
-    group = _parties_before(text, lo, c0, mentions)
+    if group is None:
+        group = _parties_before(text, lo, c0, mentions)
+    if _POSSESSED_LIST.match(text, c1) and re.search(r"['’]s?\s+$", text[max(0, c0 - 3):c0]):
+        owner = [m for m in mentions if 0 <= c0 - m.end <= 3 and _is_party(m)]
+        group = owner[:1] or group
     if re.search(r"\b(?:that|which|what)\s+(?:we|i|you|they|he|she|it)\s+$", before, re.I):
         return []  # "objectives that we want to accomplish": the object comes before, in another clause
     rel = re.search(r"\b(?:who|that|which)\s+$", before)
@@ -750,8 +764,6 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if re.match(r"insist", cue_text, re.I) and cue_text.lower().endswith("that") and not re.search(
             r"\b(?:must|should|would have to|has to|have to|needs? to|be)\b", otext):
         return []  # "insisted that Tehran was complying": a claim, not a demand
-    if text[c0:c1].lower().endswith(("ing", "ing that", "ing of")) and re.search(r",\s*$", before):
-        return []  # ", warning that …": a participle whose subject is the clause's, named far before
     if status == "negated" and stance in ("demands", "threatens"):
         return []  # "will not ask Congress to …": no demand made
     out = []
