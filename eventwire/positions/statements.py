@@ -703,7 +703,7 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if _POSSESSED_LIST.match(text, c1) and re.search(r"['’]s?\s+$", text[max(0, c0 - 3):c0]):
         owner = [m for m in mentions if 0 <= c0 - m.end <= 3 and _is_party(m)]
         group = owner[:1] or group
-    if re.search(r"\b(?:that|which|what)\s+(?:we|i|you|they|he|she|it)\s+$", before, re.I):
+    if stance == "demands" and re.search(r"\b(?:that|which|what)\s+(?:we|i|you|they|he|she|it)\s+$", before, re.I):
         return []  # "objectives that we want to accomplish": the object comes before, in another clause
     rel = re.search(r"\b(?:who|that|which)\s+$", before)
     if rel and group and lo + rel.start() - group[0].end > 3:
@@ -764,7 +764,7 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if re.match(r"insist", cue_text, re.I) and cue_text.lower().endswith("that") and not re.search(
             r"\b(?:must|should|would have to|has to|have to|needs? to|be)\b", otext):
         return []  # "insisted that Tehran was complying": a claim, not a demand
-    if status == "negated" and stance in ("demands", "threatens"):
+    if status == "negated" and stance == "demands":
         return []  # "will not ask Congress to …": no demand made
     out = []
     codes = list(dict.fromkeys(p[0] for p in parties))
