@@ -700,6 +700,17 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     parties: list[tuple] = []
     if group is None:
         group = _parties_before(text, lo, c0, mentions)
+    if stance == "threatens" and re.search(r"\bpay\b", cue_text):
+        # "Zarif tells NPR that the U.S. 'will pay'": the one named before the cue is the one
+        # threatened; the threat is the speaker's
+        sp = speaker_party(q) if q is not None else None
+        teller = [m for m in mentions if s0 <= m.start < c0 and _subjectlike(text, m) and _is_party(m)][:1]
+        if sp:
+            group, parties = [], [sp]
+        elif teller and group and teller[0] is not group[0]:
+            group = teller
+        else:
+            return []
     if _POSSESSED_LIST.match(text, c1) and re.search(r"['’]s?\s+$", text[max(0, c0 - 3):c0]):
         owner = [m for m in mentions if 0 <= c0 - m.end <= 3 and _is_party(m)]
         group = owner[:1] or group
