@@ -53,7 +53,6 @@ class Rules:
     cues: list                      # (stance, compiled pattern), in the order tried
     anchored_cues: list             # (stance, pattern matched at a word start), same order
     cue_prefixes: Optional[frozenset]  # lower-case literal starts of every cue (None: scan everything)
-    prefix_finder: Optional[re.Pattern]   # word starts with one of them
     events: dict
     condition: re.Pattern
     negation: re.Pattern
@@ -161,8 +160,13 @@ def find_cues(text: str, rules: "Rules") -> list[tuple[int, int, str]]:
         for stance, pat in rules.cues:
             found[stance] = [(m.start(), m.end()) for m in pat.finditer(text)]
     else:
-        for w in rules.prefix_finder.finditer(text):
+        lower = text.lower()
+        by_len = {n: frozenset(x for x in rules.cue_prefixes if len(x) == n) for n in range(PREFIX, PREFIX_MAX + 1)}
+        p3, p4, p5 = by_len.get(3, frozenset()), by_len.get(4, frozenset()), by_len.get(5, frozenset())
+        for w in _WORD_AT.finditer(text):
             i = w.start()
+            if not (lower[i:i + 3] in p3 or lower[i:i + 4] in p4 or lower[i:i + 5] in p5):
+                continue
             for stance, pat in rules.anchored_cues:
                 m = pat.match(text, i)
                 if m:
@@ -219,9 +223,6 @@ def load_rules() -> Rules:
         anchored_cues=[(s, re.compile(r"(?:" + "|".join(f"(?:{w})" for w in p) + r")(?![\w'’-])", re.I))
                        for s, p in cues.items() if p],
         cue_prefixes=frozenset(x[:PREFIX_MAX] for x in prefixes) if prefixes is not None else None,
-        # zero-width, so that a cue's start inside another prefix's letters ("has t|hreatened") is seen
-        prefix_finder=re.compile(r"(?<![\w'’-])(?=" + "|".join(re.escape(x[:PREFIX_MAX]) for x in sorted(
-            prefixes, key=len, reverse=True)) + ")", re.I) if prefixes is not None else None,
         events=events,
         condition=_alt(data.get("condition"), where),
         negation=_alt(data.get("negation"), where),
@@ -284,6 +285,7 @@ def _abbreviations() -> frozenset:
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
+_WORD_AT = re.compile(r"(?<![\w'’-])[A-Za-z]")   # where a word starts (a cue's first letter)
 _BLANK_LINE = re.compile(r"\n\s*\n")
 _WORD_BEFORE = re.compile(r"([\w.]+)[.!?]+[\"”’']?$")
 _SENT_END = re.compile(r"[.!?]+[\"”’']?(?=\s*[\"“‘'(]?[A-Z0-9])|\n\s*\n")
