@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
@@ -37,7 +36,7 @@ def all_statements(store) -> list[Statement]:
     for article_id, published, doc in store.documents(todo):
         sts = statements_of_document(doc, article_id, published)
         out.extend(sts)
-        fresh.append((article_id, json.dumps([asdict(s) for s in sts], ensure_ascii=False)))
+        fresh.append((article_id, json.dumps([vars(s) for s in sts], ensure_ascii=False)))
         if len(fresh) >= 500:
             store.save_stance_statements(version, fresh)
             fresh = []
