@@ -200,8 +200,8 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
     placed: list[Placed] = []
     keyed: list[tuple] = []     # (statement, conflict, key, polarity, defined issue or None)
     for st in statements:
-        if st.status == "negated" or not st.official:
-            continue  # no stance taken, or not a party's own (an opposition figure, a senator, an analyst)
+        if st.status in ("negated", "hypothetical") or not st.official:
+            continue  # no stance taken, only a possibility, or not a party's own (a senator, an analyst)
         own = tuple(sorted((st.party, st.counterparty))) if st.counterparty and st.counterparty != st.party else None
         main = main_of.get(st.article_id)
         # The negotiation an article is about takes the words of its sides; a statement between
@@ -268,6 +268,9 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
             labels[k] = (best, None)
     for k in canon:
         labels.setdefault(k, (k[1].replace("-", " ").capitalize(), None))
+    # a third party's word counts on an issue the sides themselves have taken positions on
+    sides_on = {(p.conflict, p.issue) for p in placed if p.statement.party in info[p.conflict]["pair"]}
+    placed = [p for p in placed if p.statement.party in info[p.conflict]["pair"] or (p.conflict, p.issue) in sides_on]
     # "Ukraine rejected the demand": it rejects each item another party demanded in that article
     for st, cid, key, pol, _ in keyed:
         if key is not None or st.stance != "rejects":

@@ -692,6 +692,8 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     negated = stance not in ("rejects",) and bool(re.search(r"\b(?:not|never|no longer)\b|n['’]t\b",
                                                              text[max(lo, c0 - 20):c0] + cue_text, re.I))
     status = _status(text, s0, c0, q, ev)
+    if re.search(r"\b(?:could|might|may)\s+(?:\w+\s+)?$", text[max(lo, c0 - 20):c0], re.I):
+        status = "hypothetical"   # "Britain could accept …": a stance taken only as a possibility
     if negated:
         if stance in rules.negated_becomes:
             stance = rules.negated_becomes[stance]
