@@ -761,6 +761,9 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
              summary="each party's latest stance on each negotiation issue, with evidence")
     async def positions(conflict: Optional[str] = Query(None, max_length=100)):
         rows = await runner(lambda s: s.positions(conflict=conflict or None))
+        for r in rows:  # each cell's stances over time, oldest first, each with its evidence
+            if isinstance(r.get("history"), str):
+                r["history"] = json.loads(r["history"] or "[]")
         return Rows({"items": rows, "count": len(rows)})
 
     @app.get("/api/search", tags=["read"], dependencies=guarded, summary="full-text search over articles")

@@ -8,16 +8,25 @@ actor codes) and by name otherwise; an undirected event ("Russia and Ukraine agr
 either order. A story counts its mentions, articles and distinct outlets (GDELT's NumMentions,
 NumArticles, NumSources), records its first report, and keeps the strongest single piece of
 evidence: the mention with both parties named, a factual status and the highest confidence.
+
+A big event is told in many ways: "Trump met Putin in Helsinki", "Putin arrived for the summit",
+"the meeting with Trump". A mention that names only one side (the other unnamed or no party) is
+the same event as the story of its type that has that side in it, within the window: the one its
+own article already tells, else the one most articles tell. A meeting (CONSULT) has no direction:
+"Putin met Trump" is the same meeting as "Trump met Putin".
 """
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from typing import Iterable, Optional
 
 WINDOW_DAYS = 3
 # Reported and asserted events are the same fact told differently; other statuses are not facts.
-STATUS_FAMILY = {"asserted": "happened", "reported": "happened"}
+# A meeting announced ("will meet on Monday") and then held is one event reported before and after.
+STATUS_FAMILY = {"asserted": "happened", "reported": "happened", "planned": "happened"}
+# Types whose events are mutual: who is the source is only how the sentence is worded.
+SYMMETRIC_TYPES = frozenset({"CONSULT"})
 
 
 def _party(row: dict, side: str) -> Optional[str]:
@@ -38,7 +47,7 @@ def story_key(row: dict) -> tuple:
 
 def _direction(row: dict) -> Optional[bool]:
     """None for an undirected event, else whether its source sorts first (its order in the key)."""
-    if row.get("undirected"):
+    if row.get("undirected") or row.get("type") in SYMMETRIC_TYPES:
         return None
     src, tgt = _party(row, "source") or "", _party(row, "target") or ""
     return src <= tgt
@@ -65,11 +74,60 @@ def _strength(row: dict) -> tuple:
             -(row.get("sentence_end", 0) - row.get("sentence_start", 0)))
 
 
+def _one_sided(row: dict) -> Optional[str]:
+    """The country of the only side a mention names by country, else None."""
+    src, tgt = row.get("source_country"), row.get("target_country")
+    if bool(src) == bool(tgt):
+        return None
+    return (src or tgt).upper()
+
+
+def _side_index(groups: dict) -> dict:
+    """(type, status family, country) → the two-sided stories with that country on one side."""
+    index: dict[tuple, list] = {}
+    for key, clusters in groups.items():
+        if "" in key[2:]:
+            continue
+        for members in clusters:
+            days = [d for d in (_day(m.get("day")) for m in members) if d]
+            if not days:
+                continue
+            entry = [min(days), max(days), members, {m["article_id"] for m in members}]
+            for country in set(key[2:]):
+                index.setdefault((key[0], key[1], country), []).append(entry)
+    return index
+
+
+def _attach(row: dict, index: dict, day: date) -> bool:
+    """Put a one-sided mention into the story of its type that has its side in it."""
+    side = _one_sided(row)
+    fam = STATUS_FAMILY.get(row["status"], row["status"])
+    best, best_rank = None, None
+    window = timedelta(days=WINDOW_DAYS)
+    for entry in index.get((row["type"], fam, side), ()):
+        first, last, members, articles = entry
+        if not (first - window <= day <= last + window):
+            continue
+        rank = (row["article_id"] in articles, len(articles))
+        if best_rank is None or rank > best_rank:
+            best, best_rank = entry, rank
+    if best is None:
+        return False
+    best[2].append(row)
+    best[3].add(row["article_id"])
+    return True
+
+
 def build_stories(events: Iterable[dict]) -> tuple[list[dict], list[dict]]:
     """(story rows, story_event rows) from event rows (as the store returns them)."""
     groups: dict[tuple, list[list[dict]]] = {}
     undated = []
-    for row in sorted(events, key=lambda r: (r.get("day") or "", r.get("published") or "", r["id"])):
+    one_sided = []
+    ordered = sorted(events, key=lambda r: (r.get("day") or "", r.get("published") or "", r["id"]))
+    for row in ordered:
+        if _one_sided(row) and _day(row.get("day")) is not None:
+            one_sided.append(row)
+            continue
         day = _day(row.get("day"))
         if day is None:
             undated.append(row)
@@ -78,6 +136,26 @@ def build_stories(events: Iterable[dict]) -> tuple[list[dict], list[dict]]:
         direction = _direction(row)
         home = None
         for members in reversed(clusters):  # the latest compatible story within the window
+            if (day - _day(members[-1].get("day"))).days > WINDOW_DAYS:
+                break
+            if _compatible(direction, members):
+                home = members
+                break
+        if home is None:
+            clusters.append([row])
+        else:
+            home.append(row)
+    # One-sided mentions join a two-sided story of their type and side; the rest are clustered
+    # among themselves as before.
+    index = _side_index(groups)
+    for row in one_sided:
+        day = _day(row.get("day"))
+        if _attach(row, index, day):
+            continue
+        clusters = groups.setdefault(story_key(row), [])
+        direction = _direction(row)
+        home = None
+        for members in reversed(clusters):
             if (day - _day(members[-1].get("day"))).days > WINDOW_DAYS:
                 break
             if _compatible(direction, members):

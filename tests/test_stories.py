@@ -91,3 +91,33 @@ def test_undated_events_stay_in_their_article():
 def test_story_ids_are_stable():
     rows = [row(i, f"2025-06-0{i}") for i in range(1, 4)]
     assert build_stories(rows) == build_stories(list(reversed(rows)))
+
+
+def test_a_mention_naming_one_side_joins_the_story_of_that_side():
+    """"Putin arrived for the summit" (one side) is the summit two other reports tell with both."""
+    meet = dict(type="CONSULT", source=("Donald Trump", "USA"), target=("Vladimir Putin", "RUS"))
+    rows = [row(1, "2025-07-16", **meet, article="a1", outlet="a.example"),
+            row(2, "2025-07-16", **meet, article="a2", outlet="b.example"),
+            row(3, "2025-07-16", type="CONSULT", source=("Vladimir Putin", "RUS"), target=None, article="a3",
+                outlet="c.example"),
+            # the same side, another type: another event
+            row(4, "2025-07-16", type="ACCUSE", source=("Vladimir Putin", "RUS"), target=None, article="a3"),
+            # the same type, but weeks later: another meeting
+            row(5, "2025-08-20", type="CONSULT", source=("Vladimir Putin", "RUS"), target=None, article="a4")]
+    stories, _ = build_stories(rows)
+    summit = max(stories, key=lambda s: s["num_articles"])
+    assert (summit["num_articles"], summit["num_sources"]) == (3, 3)
+    assert len(stories) == 3
+
+
+def test_a_meeting_has_no_direction_and_its_announcement_is_the_same_event():
+    a = row(1, "2025-07-16", type="CONSULT", source=("Donald Trump", "USA"), target=("Vladimir Putin", "RUS"))
+    b = row(2, "2025-07-16", type="CONSULT", source=("Vladimir Putin", "RUS"), target=("Donald Trump", "USA"))
+    c = row(3, "2025-07-15", type="CONSULT", status="planned", source=("Donald Trump", "USA"),
+            target=("Vladimir Putin", "RUS"))
+    stories, _ = build_stories([a, b, c])
+    assert [s["num_mentions"] for s in stories] == [3]
+    # an attack is directed: who struck whom stays apart
+    x = row(4, "2025-07-16", source=("Russia", "RUS"), target=("Ukraine", "UKR"))
+    y = row(5, "2025-07-16", source=("Ukraine", "UKR"), target=("Russia", "RUS"))
+    assert len(build_stories([x, y])[0]) == 2

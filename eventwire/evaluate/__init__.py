@@ -9,6 +9,7 @@ other tools read::
      "events": {"type": {"p","r","f1"}, "full": {...}, "span": {...}, "status_accuracy", "date_accuracy"},
      "quotes": {"p","r","f1","speaker_accuracy"}, "timexes": {"p","r","f1","value_accuracy"},
      "claims": {"p","r","f1","value_unit_f1","change_accuracy"}, "body": {"p","r","f1"},
+     "stances": {"p","r","f1","object_overlap"},
      "boilerplate": {"leaked_lines"}}
 
 A section appears only when some gold line annotates it. A figure with nothing to count is null.
@@ -47,12 +48,13 @@ from .report import (
     read_predictions,
     score_line,
 )
+from .stances import StanceScores, score_stances
 from .timexes import TimexScores, norm_timex_value, score_timexes
 
 __all__ = [
     "PRF", "Accuracy", "GoldLine", "Report", "EventScores", "QuoteScores", "TimexScores", "ClaimScores",
     "SECTIONS", "STAGES_FOR", "CLAIM_TOLERANCE", "QUOTE_MIN_JACCARD",
-    "score_events", "score_quotes", "score_timexes", "score_claims", "score_body", "leaked_lines",
+    "score_events", "score_quotes", "score_timexes", "score_claims", "score_stances", "StanceScores", "score_body", "leaked_lines",
     "score_line", "read_gold", "read_predictions", "predict", "evaluate_lines", "evaluate_file",
     "add_cli", "run_evaluate", "format_table",
     "jaccard", "tokens", "speaker_right", "same_value", "unit_words", "units_agree", "norm_timex_value", "overlaps",

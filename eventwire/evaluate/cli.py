@@ -58,6 +58,8 @@ def run_evaluate(args) -> int:
                 _print_quote_errors(rec, doc)
             if isinstance(rec.get("timexes"), list):
                 _print_timex_errors(rec, doc)
+            if isinstance(rec.get("stances"), list):
+                _print_stance_errors(rec, doc)
         if dump is not None:
             row = doc.to_dict() if doc is not None else {"id": rec.get("id"), "text": body}
             row["gold_id"] = rec.get("id")
@@ -120,6 +122,18 @@ def _print_timex_errors(rec: dict, doc: Document, err=sys.stderr) -> None:
         print(f"VALUE  {rec.get('id')}: timex {t.text!r} = {t.value}, gold {g.get('value')}", file=err)
 
 
+def _print_stance_errors(rec: dict, doc: Document, err=sys.stderr) -> None:
+    from .stances import score_stances
+
+    s = score_stances(rec, doc)
+    for g, _ in s.missed:
+        print(f"MISSED {rec.get('id')}: {g.get('party')} {g.get('stance')} {g.get('object')!r} | "
+              f"{_short(g.get('sentence', ''), 160)}", file=err)
+    for p in s.false:
+        print(f"FALSE  {rec.get('id')}: {p.party} {p.stance} {p.object_text!r} ({p.via}) | "
+              f"{_short(doc.text[p.sentence_start:p.sentence_end], 160)}", file=err)
+
+
 def format_table(report: Report, name: str = "") -> str:
     def f(x):
         return "   -  " if x is None else f"{x:6.3f}"
@@ -146,6 +160,8 @@ def format_table(report: Report, name: str = "") -> str:
     if "claims" in report.annotated:
         row("claims: value", report.claims.values, acc("change", report.claims.change))
         row("claims: value+unit", report.claims.value_unit)
+    if "stances" in report.annotated:
+        row("stance statements", report.stances.statements, acc("object", report.stances.object))
     if "body" in report.annotated:
         row("body tokens", report.body)
     if "boilerplate" in report.annotated:

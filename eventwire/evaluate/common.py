@@ -5,13 +5,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-SECTIONS = ("events", "quotes", "timexes", "claims")
+SECTIONS = ("events", "quotes", "timexes", "claims", "stances")
 # Which pipeline stages each annotated section needs (in pipeline order).
 STAGES_FOR = {
     "timexes": ("eventwire_timex",),
     "quotes": ("eventwire_actors", "eventwire_quotes"),
     "claims": ("eventwire_actors", "eventwire_quotes", "eventwire_claims"),
     "events": ("eventwire_timex", "eventwire_actors", "eventwire_quotes", "eventwire_events"),
+    "stances": ("eventwire_timex", "eventwire_actors", "eventwire_quotes", "eventwire_events"),
 }
 
 Spn = tuple[int, int]

@@ -14,6 +14,7 @@ from .claims import ClaimScores, score_claims
 from .common import PRF, SECTIONS, STAGES_FOR, GoldLine, _round
 from .events import EventScores, score_events
 from .quotes import QuoteScores, score_quotes
+from .stances import StanceScores, score_stances
 from .timexes import TimexScores, score_timexes
 
 
@@ -25,6 +26,7 @@ class Report:
     quotes: QuoteScores = field(default_factory=QuoteScores)
     timexes: TimexScores = field(default_factory=TimexScores)
     claims: ClaimScores = field(default_factory=ClaimScores)
+    stances: StanceScores = field(default_factory=StanceScores)
     body: PRF = field(default_factory=PRF)
     leaked: int = 0
     boilerplate_lines: int = 0
@@ -46,6 +48,8 @@ class Report:
             c = self.claims
             out["claims"] = {**c.values.scores(), "value_unit_f1": _round(c.value_unit.f1),
                              "change_accuracy": c.change.value}
+        if "stances" in self.annotated:
+            out["stances"] = {**self.stances.statements.scores(), "object_overlap": self.stances.object.value}
         if "body" in self.annotated:
             out["body"] = self.body.scores()
         if "boilerplate" in self.annotated:
@@ -79,6 +83,9 @@ def score_line(gold: dict, doc: Optional[Document], body: Optional[str], report:
     if isinstance(gold.get("claims"), list):
         report.annotated.add("claims")
         report.claims.add(score_claims(gold, doc, line))
+    if isinstance(gold.get("stances"), list):
+        report.annotated.add("stances")
+        report.stances.add(score_stances(gold, doc, line))
     report.missing += len(line.missing)
 
 

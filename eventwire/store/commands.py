@@ -79,7 +79,9 @@ def add_cli(sub) -> None:
     p.add_argument("--rebuild", action="store_true", help="recompute the positions from the stored articles")
     p.add_argument("--conflict", help="only this conflict (e.g. russia-ukraine)")
     p.add_argument("--evidence", action="store_true", help="also print the evidence of each cell")
-    p.add_argument("--json", action="store_true", help="print the position rows as JSON lines")
+    p.add_argument("--history", action="store_true",
+                   help="print each cell's stances over time, with dates and evidence")
+    p.add_argument("--json", action="store_true", help="print the position rows as JSON lines (with history)")
     p.set_defaults(run=run_positions)
 
     p = sub.add_parser("export", help="export the store's events (csv, jsonl, parquet, gdelt, plover)")
@@ -177,7 +179,7 @@ def run_export(args) -> int:
 
 
 def run_positions(args) -> int:
-    from ..positions import format_matrix, load_conflicts
+    from ..positions import format_history, format_matrix, load_conflicts
     from .base import open_store
 
     if args.issues:
@@ -188,12 +190,17 @@ def run_positions(args) -> int:
         rows = store.positions(conflict=args.conflict)
     if args.json:
         for r in rows:
+            if isinstance(r.get("history"), str):
+                r["history"] = json.loads(r["history"] or "[]")
             print(json.dumps(r, ensure_ascii=False))
         return 0
     if not rows:
-        print("no positions (ingest articles about a conflict in data/positions first)", file=sys.stderr)
+        print("no positions (no stance statements between parties in the stored articles)", file=sys.stderr)
         return 0
     print(format_matrix(rows))
+    if args.history:
+        print()
+        print(format_history(rows))
     if args.evidence:
         print()
         for r in rows:

@@ -246,6 +246,29 @@ class SQLStore(Store):
             self._bump_data_version()
         return len(rows)
 
+    # -- stance statements, read once per article and rules version (positions) --------------
+    def cached_stance_statements(self, rules: str) -> list[tuple[str, Optional[str], Optional[str]]]:
+        """(article id, published, statements JSON or None when not read with ``rules``) per article."""
+        return [(r["id"], r["published"], r["statements"]) for r in self._rows(
+            "SELECT a.id, a.published, s.statements FROM articles a LEFT JOIN stance_statements s "
+            "ON s.article_id = a.id AND s.rules = ? ORDER BY a.id", (rules,))]
+
+    def documents(self, article_ids: list[str], batch: int = 200) -> Iterator[tuple[str, Optional[str], dict]]:
+        """(article id, published, Document as a dict) for the given articles."""
+        for i in range(0, len(article_ids), batch):
+            chunk = list(article_ids[i:i + batch])
+            rows = self._rows(f"SELECT id, published, document FROM articles WHERE id IN "
+                              f"({', '.join('?' * len(chunk))}) ORDER BY id", tuple(chunk))
+            for r in rows:
+                yield r["id"], r["published"], json.loads(r["document"])
+
+    def save_stance_statements(self, rules: str, rows: list[tuple[str, str]]) -> None:
+        """Keep (article id, statements JSON) read with ``rules``."""
+        with self._lock, self._transaction():
+            self._executemany("DELETE FROM stance_statements WHERE article_id = ?", [(a,) for a, _ in rows])
+            self._insert_many("stance_statements", [{"article_id": a, "rules": rules, "statements": s}
+                                                    for a, s in rows])
+
     # -- reading -----------------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         return {t: int(self._scalar(f"SELECT count(*) FROM {t}")) for t in TABLES}

@@ -19,6 +19,7 @@
   const STANCE_CLASS = {
     demands: "st-demands", demand: "st-demands", offers: "st-offers", offer: "st-offers",
     accepts: "st-accepts", accept: "st-accepts", rejects: "st-rejects", reject: "st-rejects",
+    threatens: "st-threatens",
   };
 
   const $ = (id) => document.getElementById(id);
@@ -332,7 +333,7 @@
     const box = clear($("positions"));
     clear($("position-evidence"));
     const legend = clear($("stance-legend"));
-    for (const s of ["demands", "offers", "accepts", "rejects"]) {
+    for (const s of ["demands", "offers", "accepts", "rejects", "threatens"]) {
       legend.appendChild(el("span", { class: `legend-item stance ${STANCE_CLASS[s]}`, text: s }));
     }
     const rows = data.items || [];
@@ -366,6 +367,44 @@
         body.appendChild(tr);
       }
       box.appendChild(el("table", { class: "matrix" }, el("thead", {}, head), body));
+    }
+    drawTimelines(byConflict);
+  }
+
+  // Per issue, each party's stances over time: one track per party, one point per statement,
+  // placed by date on the conflict's time axis; every point links to its evidence in the article.
+  function drawTimelines(byConflict) {
+    const box = clear($("positions-timeline"));
+    for (const [conflict, items] of byConflict) {
+      const points = items.flatMap((r) => (Array.isArray(r.history) ? r.history : []).map((h) => ({ r, h })));
+      const days = points.map((p) => Date.parse(String(p.h.date || "").slice(0, 10))).filter((t) => !Number.isNaN(t));
+      if (!days.length) continue;
+      const lo = Math.min(...days), hi = Math.max(...days), span = Math.max(hi - lo, 1);
+      const where = (d) => { const t = Date.parse(String(d || "").slice(0, 10)); return Number.isNaN(t) ? 0 : 100 * (t - lo) / span; };
+      const section = el("section", { class: "timeline-conflict", "data-conflict": conflict });
+      section.appendChild(el("h3", { text: `${conflict}: stances over time (${new Date(lo).toISOString().slice(0, 10)} – ${new Date(hi).toISOString().slice(0, 10)})` }));
+      for (const issue of [...new Set(items.map(issueOf))]) {
+        const block = el("div", { class: "timeline-issue", "data-issue": issue }, el("h4", { text: issue }));
+        for (const r of items.filter((x) => issueOf(x) === issue)) {
+          const track = el("div", { class: "track" });
+          for (const h of (Array.isArray(r.history) ? r.history : [])) {
+            const he = evidenceOf(h);
+            const q = Number.isInteger(he.start) ? `?span=${he.start}-${he.end}` : "";
+            const stance = String(h.stance || "").toLowerCase();
+            const point = track.appendChild(el("a", {
+              class: `point stance ${STANCE_CLASS[stance] || ""}`,
+              href: h.article_id ? `#/article/${encodeURIComponent(h.article_id)}${q}` : null,
+              title: `${String(h.date || "undated").slice(0, 10)} ${partyOf(r)} ${stance}: ${he.text}`,
+              "data-stance": stance, "data-date": String(h.date || ""), text: stance.slice(0, 1).toUpperCase(),
+            }));
+            point.style.left = `${where(h.date).toFixed(2)}%`;  // CSSOM: the page's CSP forbids style attributes
+          }
+          block.appendChild(el("div", { class: "timeline-row", "data-party": partyOf(r) },
+            el("span", { class: "timeline-party", text: partyOf(r) }), track));
+        }
+        section.appendChild(block);
+      }
+      box.appendChild(section);
     }
   }
 
