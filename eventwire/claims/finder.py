@@ -11,7 +11,7 @@ from .numbers import Number, NumberReader
 
 RATE_WORDS = frozenset({"a", "an", "per", "each", "every", "/"})
 RANGE_LINKS = frozenset({"-", "–", "—", "to", "and", "or"})
-_CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}$")
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}$")     # "11.30" is a clock time only before "am"/"pm"
 _YEAR = re.compile(r"^\d{4}s?$")
 _LIST_MARK = re.compile(r"^\(?\d{1,2}[.)]$")
 NAME_ENTITIES = frozenset({"ORG", "PRODUCT", "WORK_OF_ART", "EVENT", "FAC", "LAW", "GPE", "PERSON"})
@@ -36,8 +36,6 @@ class ClaimFinder:
         while k < len(numbers):
             num = numbers[k]
             k += 1
-            if self._excluded(doc, lows, num):
-                continue
             high = numbers[k] if k < len(numbers) else None
             linked = self._range_end(doc, lows, num, high) if high is not None else None
             if linked == "score":
@@ -45,8 +43,10 @@ class ClaimFinder:
                 continue
             if linked:
                 k += 1
-                claims.append(self._claim(doc, lows, num, high))
-            else:
+                # "five to 10 years": the high end says what the range counts
+                if not self._in_idiom(lows, num.start) and not self._excluded(doc, lows, high):
+                    claims.append(self._claim(doc, lows, num, high))
+            elif not self._excluded(doc, lows, num):
                 claims.append(self._claim(doc, lows, num, None))
         for n, c in enumerate(claims, 1):
             c.id = f"C{n}"
@@ -64,6 +64,8 @@ class ClaimFinder:
             return False
         stop = high.start - (1 if self._currency_before(lows, high.start) else 0)
         link = lows[after:stop]
+        if len(link) == 2 and high.end < len(lows) and link[0] == lows[high.end] and link[0].isalpha():
+            link = link[1:]                              # "between 60 pounds and 70 pounds"
         if len(link) != 1 or link[0] not in RANGE_LINKS:
             return False
         word = link[0]
@@ -128,7 +130,7 @@ class ClaimFinder:
                 return True
             # a year ("in 2014", "2020 elections", "the 1990s") unless money or a percentage
             if _YEAR.match(raw) and 1800 <= float(raw.rstrip("s")) <= 2100 and not measured \
-                    and (first.ent_type_ == "DATE" or self._counted(doc, lows, num) is None):
+                    and (first.ent_type_ == "DATE" or getattr(self._counted(doc, lows, num), "tag_", "") != "NNS"):
                 return True
         if first.ent_type_ in ("DATE", "TIME") and not measured:
             # a duration ("three hours", "a 15-year-old") is a quantity; a date is not
@@ -136,23 +138,33 @@ class ClaimFinder:
             if head is None or head.lower_.rstrip(".") in lex.months or head.pos_ not in ("NOUN", "PROPN"):
                 return True
         # part of a name or code: "F-35", "Route 66", "Section 8", "the 16 Days of Action"
-        if prev in ("-", "#", "no.", "no") and num.start > 1 and doc[num.start - 2].is_alpha \
+        if prev in ("-", "#") and num.start > 1 and doc[num.start - 2].is_alpha \
                 and doc[num.start - 2].whitespace_ == "" and not measured:
             return True
+        if prev in ("no.", "#", "number") and not measured:
+            return True                          # "No. 10 Downing St.", "the No. 2 Republican"
+        if nxt == "-" and num.end + 2 < n and lows[num.end + 1].rstrip("s") in lex.time_nouns \
+                and lows[num.end + 2] in ("-", "old"):
+            return True                          # an age: "a 48-year-old mother"
+        if num.end + 1 < n and lows[num.end].rstrip("s") in lex.time_nouns and lows[num.end + 1] in ("old", "ago"):
+            return True                          # an age or a date: "48 years old", "two years ago"
+        if raw == "one" and nxt == "day" and prev in lex.modals:
+            return True                          # "could one day reach"
         if first.ent_type_ in NAME_ENTITIES and not measured:
             return True
         head = self._counted(doc, lows, num)
-        if not measured and num.start > 0 and num.start > first.sent.start:
+        if not measured and num.start > 0 and num.start > first.sent.start and (not num.words or first.is_title):
             before = doc[num.start - 1]
-            if before.pos_ == "PROPN" and not before.ent_type_ == "NORP" \
+            if before.pos_ == "PROPN" and before.ent_type_ not in ("NORP", "DATE") \
                     or (before.pos_ == "NOUN" and first.head.i == before.i and head is None):
                 return True                      # a label after a name or a noun ("Article 5")
         if head is not None and not measured and head.is_title and head.i > num.end - 1 \
                 and doc[num.end].is_title and head.ent_type_ != "NORP" and head.i > first.sent.start + 1 \
+                and doc[num.end].ent_type_ not in ("NORP", "GPE") \
                 and head.tag_ != "NNPS":
             return True                          # a title: "100 Most Influential People"
         if num.words:
-            if head is None and not measured:
+            if head is None and not measured and not num.vague and (raw == "one" or prev not in ("to", "at")):
                 return True                      # a bare "one", "the two" standing for nouns
             if raw == "one" and (nxt == "of" or (head is not None and head.lemma_.lower() in lex.speaker_nouns)):
                 return True                      # "one of the parties", "one official said"
@@ -196,9 +208,11 @@ class ClaimFinder:
         """The noun the number counts: its head when it modifies a noun ("5000 soldiers"), else
         the noun after "of" ("hundreds of people")."""
         last = doc[num.end - 1]
-        if last.dep_ in ("nummod", "quantmod", "amod", "compound", "npadvmod") and last.head.i >= num.end \
-                and last.head.pos_ in ("NOUN", "PROPN") and last.head.i - num.end <= 5:
-            head = last.head
+        head = last.head
+        if head.pos_ == "ADJ" and head.dep_ in ("amod", "compound") and head.head.i > head.i:
+            head = head.head                                  # "two B-2 stealth bombers"
+        if last.dep_ in ("nummod", "quantmod", "amod", "compound", "npadvmod") and head.i >= num.end \
+                and head.pos_ in ("NOUN", "PROPN") and head.i - num.end <= 5:
             while head.dep_ == "quantmod" and head.head.i > head.i:
                 head = head.head
             if head.pos_ in ("NOUN", "PROPN"):
@@ -208,6 +222,8 @@ class ClaimFinder:
             j += 2                                            # "1,600-plus casualties"
         elif j < len(lows) and lows[j] == "plus":
             j += 1
+        if j < len(lows) and lows[j] in ('"', "”", "’", "'") and j + 1 < len(lows) and lows[j + 1] == "of":
+            j += 1                                            # '"hundreds of thousands" of jobs'
         if j < len(lows) and lows[j] == "of" and j + 1 < len(lows):
             for t in doc[j + 1:j + 5]:
                 if t.pos_ in ("NOUN", "PROPN"):
@@ -216,7 +232,7 @@ class ClaimFinder:
                         t = doc[nxt]
                         nxt += 1
                     return t
-                if t.pos_ not in ("ADJ", "DET", "NUM", "PROPN", "ADV", "PUNCT"):
+                if t.pos_ not in ("ADJ", "DET", "NUM", "PROPN", "ADV", "PUNCT", "PRON", "SPACE"):
                     break
         nxt = doc[j] if j < len(doc) else None
         if nxt is not None and nxt.pos_ == "NOUN" and (nxt.tag_ == "NNS" or nxt.lemma_.lower() in self.lex.time_nouns):

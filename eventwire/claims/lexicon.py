@@ -44,6 +44,7 @@ class ClaimLexicon:
     speaker_nouns: frozenset
     party_nouns: frozenset
     anaphoric: frozenset
+    modals: frozenset           # "could one day"
     starters: frozenset         # lower-case words that may open a number
 
     @property
@@ -78,7 +79,7 @@ def lexicon() -> ClaimLexicon:
             up=frozenset(changes["up"]), down=frozenset(changes["down"]),
             idioms=tuple(tuple(str(p).lower().split()) for p in nots["idioms"]),
             speaker_nouns=frozenset(nots["speaker_nouns"]), party_nouns=frozenset(nots["party_nouns"]),
-            anaphoric=frozenset(nots["anaphoric"]),
+            anaphoric=frozenset(nots["anaphoric"]), modals=frozenset(nots["modals"]),
             starters=frozenset(starters),
         )
     except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
