@@ -141,7 +141,8 @@ class ClaimFinder:
         if prev in ("-", "#") and num.start > 1 and doc[num.start - 2].is_alpha \
                 and doc[num.start - 2].whitespace_ == "" and not measured:
             return True
-        if prev in ("no.", "#", "number") and not measured:
+        if (prev in ("no.", "#", "number") or prev == "." and num.start > 1 and lows[num.start - 2] == "no") \
+                and not measured:
             return True                          # "No. 10 Downing St.", "the No. 2 Republican"
         if nxt == "-" and num.end + 2 < n and lows[num.end + 1].rstrip("s") in lex.time_nouns \
                 and lows[num.end + 2] in ("-", "old"):
@@ -251,8 +252,12 @@ class ClaimFinder:
         end = top.end
         if unit is None and high is not None:
             unit = high.unit or self._currency_before(lows, high.start)
+        if unit is None and end < len(lows) and lows[end] in lex.casualty_words:
+            unit, last_word = lows[end], end + 1             # "left 130 dead", "21 wounded"
+        else:
+            last_word = end
         after_unit, after_end = self._unit_after(lows, end)
-        last = end
+        last = last_word
         if after_unit and not unit:
             unit, last = after_unit, after_end
         elif not unit:

@@ -45,6 +45,7 @@ class ClaimLexicon:
     party_nouns: frozenset
     anaphoric: frozenset
     modals: frozenset           # "could one day"
+    casualty_words: frozenset   # "130 dead": the word after a bare number that says what it counts
     starters: frozenset         # lower-case words that may open a number
 
     @property
@@ -80,6 +81,7 @@ def lexicon() -> ClaimLexicon:
             idioms=tuple(tuple(str(p).lower().split()) for p in nots["idioms"]),
             speaker_nouns=frozenset(nots["speaker_nouns"]), party_nouns=frozenset(nots["party_nouns"]),
             anaphoric=frozenset(nots["anaphoric"]), modals=frozenset(nots["modals"]),
+            casualty_words=frozenset(units["casualty_words"]),
             starters=frozenset(starters),
         )
     except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
