@@ -1,4 +1,6 @@
-"""Numeric claims: values, units, qualifiers, rates, ranges and claimants (issue 5)."""
+"""Numeric claims: values, units, qualifiers, rates, ranges, changes and claimants (issues 5, 13).
+
+Every sentence here is written for these tests (none comes from an evaluation set)."""
 from __future__ import annotations
 
 import pytest
@@ -18,12 +20,16 @@ def one_claim(pipeline, text):
     ("The army lost more than 5,000 soldiers.", 5000, "soldier", ">", "more than"),
     ("Rebels released about 300 prisoners.", 300, "prisoner", "~", "about"),
     ("The fund holds at least $1.5bn in cash.", 1.5e9, "dollar", ">", "at least"),
-    ("Nearly 40 per cent of voters stayed home.", 40, "percentage", "<", "Nearly"),
+    ("Nearly 40 per cent of voters stayed home.", 40, "percentage", "~", "Nearly"),
     ("The bill could cost up to €200 million.", 2e8, "euro", "<", "up to"),
     ("Turnout reached 24% in the east.", 24, "percentage", "=", None),
     ("A thousand refugees crossed the river.", 1000, "refugee", "=", None),
     ("Three hundred and forty-two ballots were spoiled.", 342, "ballot", "=", None),
     ("The convoy carried twelve tonnes of grain.", 12, "tonne", "=", None),
+    ("Kyiv pledged US$2.4 billion for reconstruction.", 2.4e9, "us dollar", "=", None),
+    ("The blast left 27 dead in the market.", 27, "dead", "=", None),
+    ("Aid agencies counted 1,200-plus displaced families.", 1200, "family", ">", "- plus"),
+    ("The talks could last ten days or more.", 10, "day", ">", "or more"),
 ])
 def test_values_units_and_qualifiers(pipeline, text, value, unit, change, qualifier):
     c = one_claim(pipeline, text)
@@ -35,12 +41,49 @@ def test_values_units_and_qualifiers(pipeline, text, value, unit, change, qualif
 
 
 @pytest.mark.parametrize("text, value, unit", [
-    ("Dozens of civilians were wounded.", 24, "civilian"),
-    ("Hundreds of drones were launched overnight.", 200, "drone"),
+    ("A dozen observers were sent to the border.", 12, "observer"),
+    ("More than a dozen ships waited at the port.", 12, "ship"),
+    ("The ministry spent a third of its budget on fuel.", 1 / 3, None),
+    ("Two-thirds of the deputies backed the motion.", 2 / 3, None),
+    ("The mandate runs for another 3½ years.", 3.5, "year"),
+    ("Negotiators held a pair of meetings in Doha.", 2, "meeting"),
+    ("The drones flew 80km into the region.", 80, "kilometre"),
 ])
-def test_vague_plurals_mean_at_least(pipeline, text, value, unit):
+def test_word_numbers_fractions_and_glued_units(pipeline, text, value, unit):
     c = one_claim(pipeline, text)
-    assert (c.value, c.unit, c.change) == (value, unit, ">")
+    assert c.value == pytest.approx(value)
+    if unit is not None:
+        assert c.unit == unit
+
+
+@pytest.mark.parametrize("text, low, high, unit", [
+    ("Between 10 and 12 people were detained.", 10, 12, "people"),
+    ("Officials expect 3,000-4,000 troops to arrive.", 3000, 4000, "troop"),
+    ("Prices could climb 30-40% by winter.", 30, 40, "percentage"),
+    ("Rebuilding the port will take anywhere from five to 10 years.", 5, 10, "year"),
+    ("The mission may need two or three more months.", 2, 3, "month"),
+    ("The shipment weighs between 60 pounds and 70 pounds.", 60, 70, "pound"),
+    ("The package is worth $3 billion to $4 billion.", 3e9, 4e9, "dollar"),
+])
+def test_ranges_are_one_claim(pipeline, text, low, high, unit):
+    c = one_claim(pipeline, text)
+    assert (c.value, c.value_max, c.unit) == (low, high, unit)
+
+
+def test_a_move_from_one_level_to_another_is_two_claims(pipeline):
+    claims = claims_of(pipeline, "Inflation rose from 5% to 7% last year.")
+    assert [(c.value, c.value_max) for c in claims] == [(5, None), (7, None)]
+
+
+@pytest.mark.parametrize("text, low, high, unit", [
+    ("Dozens of civilians were wounded.", 12, 120, "civilian"),
+    ("Hundreds of drones were launched overnight.", 100, 1000, "drone"),
+    ("The floods displaced tens of thousands of villagers.", 10000, 100000, "villager"),
+    ("Several hundred troops crossed the river.", 100, 1000, "troop"),
+])
+def test_vague_amounts_are_ranges(pipeline, text, low, high, unit):
+    c = one_claim(pipeline, text)
+    assert (c.value, c.value_max, c.unit) == (low, high, unit)
 
 
 @pytest.mark.parametrize("text, per", [
@@ -51,19 +94,11 @@ def test_rates(pipeline, text, per):
     assert one_claim(pipeline, text).per == per
 
 
-@pytest.mark.parametrize("text, low, high", [
-    ("Between 10 and 12 people were detained.", 10, 12),
-    ("Officials expect 3,000-4,000 troops to arrive.", 3000, 4000),
-])
-def test_ranges(pipeline, text, low, high):
-    c = one_claim(pipeline, text)
-    assert (c.value, c.value_max) == (low, high)
-
-
 @pytest.mark.parametrize("text, value, change", [
     ("Oil prices rose 5% on Monday.", 5, "up"),
     ("The currency fell 3.2 percent against the dollar.", 3.2, "down"),
-    ("Shares were down 19 cents.", 19, "down"),
+    ("The index was down 40 points at noon.", 40, "down"),
+    ("The lira closed -2.5% lower.", -2.5, "down"),
 ])
 def test_changes(pipeline, text, value, change):
     c = one_claim(pipeline, text)
@@ -74,12 +109,28 @@ def test_changes(pipeline, text, value, change):
     "The first round of talks ended in Istanbul.",
     "The 2022 invasion changed everything.",
     "They will speak at 10 am on Monday.",
+    "The meeting resumed at 11:30 in the annex.",
     "The summit opened on March 3 in Geneva.",
     "The treaty was signed in 1994.",
     "Debate over the F-35 contract resumed.",
+    "The two leaders spoke by phone.",
+    "One official said the talks had stalled.",
+    "Moscow is one of the parties to the accord.",
+    "The envoys held a one-on-one meeting.",
+    "The ministers met two years ago in Vienna.",
+    "A 48-year-old guard was arrested.",
+    "Missiles that could one day reach the coast were shown.",
+    "The No. 2 diplomat resigned.",
+    "He said the deal was a good one.",
+    "Negotiators agreed to a 3-2 vote schedule.",
 ])
 def test_not_claims(pipeline, text):
     assert claims_of(pipeline, text) == []
+
+
+def test_numbered_list_markers_are_not_claims(pipeline):
+    text = "The plan has three parts:\n\n1.\n\nA ceasefire along the line.\n\n2.\n\nAn exchange of prisoners."
+    assert [c.value for c in claims_of(pipeline, text)] == [3]
 
 
 def test_claimant_is_the_speaker_of_the_quote(pipeline):
@@ -92,7 +143,7 @@ def test_claimant_is_the_speaker_of_the_quote(pipeline):
 
 
 def test_outlet_claims_have_no_claimant(pipeline):
-    c = one_claim(pipeline, "The two sides exchanged 1,000 prisoners of war.".replace("The two sides", "Kyiv and Moscow"))
+    c = one_claim(pipeline, "Kyiv and Moscow exchanged 1,000 prisoners of war.")
     assert c.claimant is None and c.quote is None
 
 

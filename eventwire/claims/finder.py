@@ -44,7 +44,8 @@ class ClaimFinder:
             if linked:
                 k += 1
                 # "five to 10 years": the high end says what the range counts
-                if not self._in_idiom(lows, num.start) and not self._excluded(doc, lows, high):
+                if not self._in_idiom(lows, num.start) and not (
+                        self._excluded(doc, lows, high) and self._excluded(doc, lows, num)):
                     claims.append(self._claim(doc, lows, num, high))
             elif not self._excluded(doc, lows, num):
                 claims.append(self._claim(doc, lows, num, None))
@@ -57,9 +58,17 @@ class ClaimFinder:
     def _range_end(self, doc, lows: list[str], num: Number, high: Number):
         """True when ``high`` closes a range opened by ``num`` ("10-12", "between 5% and 6%",
         "from five to 10 years", "two or three"), "score" for a result like "3-2"."""
-        if num.vague or high.vague or high.value <= num.value or num.words != high.words and lows[num.start] in ("a", "an"):
+        if num.vague or high.vague:
             return False
         first_unit, after = self._unit_after(lows, num.end)
+        if after == num.end == high.start - 1 and lows[after] in ("-", "–") and doc[after].whitespace_ == "" \
+                and doc[num.end - 1].whitespace_ == "" and not num.words and not high.words \
+                and max(num.value, high.value) <= 20 and num.value == int(num.value) and high.value == int(high.value) \
+                and not num.unit and not high.unit and not self._currency_before(lows, num.start) \
+                and not self._unit_after(lows, high.end)[0] and self._counted(doc, lows, high) is None:
+            return "score"                               # "a 3-2 vote", "won 2-1"
+        if high.value <= num.value or num.words != high.words and lows[num.start] in ("a", "an"):
+            return False
         if first_unit and first_unit != self._unit_after(lows, high.end)[0]:
             return False
         stop = high.start - (1 if self._currency_before(lows, high.start) else 0)
@@ -76,11 +85,6 @@ class ClaimFinder:
             return False
         if word == "to" and before == "from" and self._change_verb_near(doc, num.start):
             return False                                 # "rose from 5% to 7%": two levels
-        if word in ("-", "–") and not first_unit and not num.unit and not high.unit \
-                and not self._currency_before(lows, num.start) and not self._unit_after(lows, high.end)[0] \
-                and num.value == int(num.value) and high.value <= 20 and doc[high.start - 1].whitespace_ == "" \
-                and self._counted(doc, lows, high) is None:
-            return "score"
         return True
 
     def _before_qualifier(self, lows: list[str], start: int) -> str:
@@ -261,7 +265,7 @@ class ClaimFinder:
         if after_unit and not unit:
             unit, last = after_unit, after_end
         elif not unit:
-            head = self._counted(doc, lows, top)
+            head = self._counted(doc, lows, top) or (self._counted(doc, lows, num) if high else None)
             if head is not None and head.lower_ not in lex.months:
                 unit = head.lemma_.lower() if head.pos_ == "NOUN" else head.text
                 unit = lex.spellings.get(unit, unit)
