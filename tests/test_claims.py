@@ -165,3 +165,31 @@ def test_seed_no_years_dates_times_or_ordinals(seed_doc):
     spans = " | ".join(c.span.text for c in seed_doc.claims)
     for not_a_claim in ("2022", "10 am", "first", "Monday"):
         assert not_a_claim not in spans, spans
+
+
+# -- scoring ranges (eventwire evaluate) ---------------------------------------------------------
+def test_scoring_matches_a_range_on_its_low_end_and_checks_its_high_end():
+    from eventwire.evaluate.claims import score_claims
+    from eventwire.model import Claim, Document, Span
+
+    text = "Between 30 and 40 people died; 5,000 fled; up to 12 towns burned."
+    gold = {"text": text, "claims": [
+        {"value": 30, "value_max": 40, "unit": "people", "change": "="},
+        {"value": 5000, "unit": "people", "change": "="},
+        {"value": 12, "value_max": None, "unit": "town", "change": "<"}]}
+
+    def claim(n, phrase, value, unit, value_max=None, change="="):
+        start = text.index(phrase)
+        return Claim(f"C{n}", Span(start, start + len(phrase), phrase), value, unit, change, value_max)
+
+    doc = Document(text=text, claims=[
+        claim(1, "30 and 40 people", 30, "people", 45),      # low end right, high end wrong
+        claim(2, "40 people", 40, "people"),                  # the high end alone: a false positive
+        claim(3, "5,000", 5000, None, 6000),                  # a range where the gold has one number
+        claim(4, "12 towns", 12, "town", change="<")])
+    s = score_claims(gold, doc)
+    assert (s.values.tp, s.values.fp, s.values.fn) == (3, 1, 0)
+    assert (s.value_max.right, s.value_max.total) == (0, 2)
+    doc.claims[0].value_max = 40
+    doc.claims[2].value_max = None
+    assert (score_claims(gold, doc).value_max.right, score_claims(gold, doc).value_max.total) == (1, 1)
