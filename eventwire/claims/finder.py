@@ -207,6 +207,8 @@ class ClaimFinder:
                 words = lows[j] if width == 1 else " ".join(lows[j:j + width])
                 if words in units:
                     return units[words], j + width
+                if width == 2 and lows[j] in ("°", "º") and lows[j] + lows[j + 1] in units:
+                    return units[lows[j] + lows[j + 1]], j + 2          # "30 °C" tokenised apart
         return None, j
 
     def _counted(self, doc, lows: list[str], num: Number):

@@ -12,6 +12,15 @@ def _lower_map(table: dict, cast=str) -> dict:
     return {str(k).lower(): cast(v) for k, v in (table or {}).items()}
 
 
+def _forms(table: dict) -> dict:
+    """{form: unit name} from {unit name: [forms]}; a form listed twice keeps its first unit."""
+    out: dict = {}
+    for name, forms in (table or {}).items():
+        for form in forms:
+            out.setdefault(str(form).lower(), str(name))
+    return out
+
+
 def _phrases(table: dict) -> tuple:
     """(words tuple, change) pairs, longest first, so that "just over" wins over "over"."""
     return tuple(sorted(((tuple(str(k).lower().split()), v) for k, v in (table or {}).items()),
@@ -74,8 +83,8 @@ def lexicon() -> ClaimLexicon:
             months=frozenset(w.lower() for w in nums["months"]),
             time_words=frozenset(str(w).lower() for w in nums["time_words"]),
             time_nouns=frozenset(w.lower() for w in nums["time_nouns"]),
-            units_before=_lower_map(units["before"]), units_after=_lower_map(units["after"]),
-            units_glued=_lower_map(units["glued"]), spellings=_lower_map(units.get("spellings")),
+            units_before=_forms(units["before"]), units_after=_forms(units["after"]),
+            units_glued=_forms(units["glued"]), spellings=_lower_map(units.get("spellings")),
             qualifiers_before=_phrases(quals["before"]), qualifiers_after=_phrases(quals["after"]),
             up=frozenset(changes["up"]), down=frozenset(changes["down"]),
             idioms=tuple(tuple(str(p).lower().split()) for p in nots["idioms"]),

@@ -12,7 +12,7 @@ from typing import Optional
 from .lexicon import ClaimLexicon
 
 # sign, digits (with thousands commas), decimals, a fraction sign, letters glued on ("bn", "km")
-_DIGITS = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([½¼¾⅓⅔]?)([^\W\d_]*|%)$")
+_DIGITS = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([½¼¾⅓⅔]?)((?:[^\W\d_]|[°º])*(?:/[^\W\d_]+)?|%)$")
 # a length written as "30m-long" or "30m-high" ("m" is metres there, not millions)
 DIMENSIONS = frozenset({"long", "high", "tall", "wide", "deep", "thick"})
 
