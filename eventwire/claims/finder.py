@@ -25,6 +25,7 @@ class ClaimFinder:
         self.lex = lex or lexicon()
         self.reader = NumberReader(self.lex)
         self._unit_widths = tuple(range(self.lex.longest_unit, 0, -1))
+        self._money = frozenset(self.lex.units_before.values())
 
     def annotate(self, doc, document: Document) -> None:
         lows = [t.lower_ for t in doc]
@@ -63,7 +64,8 @@ class ClaimFinder:
         first_unit, after = self._unit_after(lows, num.end)
         if after == num.end == high.start - 1 and lows[after] in ("-", "–") and doc[after].whitespace_ == "" \
                 and doc[num.end - 1].whitespace_ == "" and not num.words and not high.words \
-                and max(num.value, high.value) <= 20 and num.value == int(num.value) and high.value == int(high.value) \
+                and (max(num.value, high.value) <= 20 or high.value <= num.value) \
+                and num.value == int(num.value) and high.value == int(high.value) \
                 and not num.unit and not high.unit and not self._currency_before(lows, num.start) \
                 and not self._unit_after(lows, high.end)[0] and self._counted(doc, lows, high) is None:
             return "score"                               # "a 3-2 vote", "won 2-1"
@@ -303,8 +305,10 @@ class ClaimFinder:
         j = last
         if j + 1 < len(lows) and lows[j] in RATE_WORDS:
             noun = doc[j + 1]
-            if noun.pos_ == "NOUN" and (lows[j] in ("per", "/") or noun.lemma_.lower() in self.lex.time_nouns):
-                return noun.lemma_.lower(), j + 2
+            lemma = noun.lemma_.lower()
+            if noun.pos_ == "NOUN" and (lows[j] in ("per", "/") or lemma in self.lex.time_nouns
+                                        or lemma in self.lex.rate_nouns or self._is_money(unit)):
+                return lemma, j + 2
         if unit:
             head = self._counted(doc, lows, num)
             if head is not None:
@@ -312,6 +316,9 @@ class ClaimFinder:
                     if c.dep_ == "npadvmod" and c.lemma_.lower() in self.lex.time_nouns and c.i >= last:
                         return c.lemma_.lower(), max(last, c.i + 1)
         return None, last
+
+    def _is_money(self, unit: Optional[str]) -> bool:
+        return unit is not None and unit in self._money
 
     def _direction(self, doc, lows: list[str], num: Number, change: str) -> str:
         """up / down when the number is the size of a change ("rose 5%", "up 19 points",

@@ -32,6 +32,7 @@ class ClaimLexicon:
     small: dict                 # number word -> value
     scales: dict                # multiplier word -> factor
     suffixes: dict              # "bn" -> 1e9
+    spaced_suffixes: frozenset  # "1.5 bn"
     fractions: dict             # "third" -> 1/3
     glyphs: dict                # "½" -> 0.5
     pairs: tuple                # (("a", "pair", "of"), 2)
@@ -55,6 +56,7 @@ class ClaimLexicon:
     anaphoric: frozenset
     modals: frozenset           # "could one day"
     casualty_words: frozenset   # "130 dead": the word after a bare number that says what it counts
+    rate_nouns: frozenset       # "25 points a game"
     starters: frozenset         # lower-case words that may open a number
 
     @property
@@ -77,6 +79,7 @@ def lexicon() -> ClaimLexicon:
         starters |= {p[0] for p, _ in pairs} | {w[0] for w in before_scale}
         return ClaimLexicon(
             small=small, scales=scales, suffixes=_lower_map(nums["suffixes"], float),
+            spaced_suffixes=frozenset(nums["spaced_suffixes"]),
             fractions=fractions, glyphs={str(k): float(v) for k, v in nums["glyphs"].items()},
             pairs=pairs, vague=vague, vague_before_scale=before_scale,
             ordinals=frozenset(w.lower() for w in nums["ordinals"]),
@@ -90,7 +93,7 @@ def lexicon() -> ClaimLexicon:
             idioms=tuple(tuple(str(p).lower().split()) for p in nots["idioms"]),
             speaker_nouns=frozenset(nots["speaker_nouns"]), party_nouns=frozenset(nots["party_nouns"]),
             anaphoric=frozenset(nots["anaphoric"]), modals=frozenset(nots["modals"]),
-            casualty_words=frozenset(units["casualty_words"]),
+            casualty_words=frozenset(units["casualty_words"]), rate_nouns=frozenset(units["rate_nouns"]),
             starters=frozenset(starters),
         )
     except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:

@@ -12,7 +12,7 @@ from typing import Optional
 from .lexicon import ClaimLexicon
 
 # sign, digits (with thousands commas), decimals, a fraction sign, letters glued on ("bn", "km")
-_DIGITS = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([½¼¾⅓⅔]?)((?:[^\W\d_]|[°º])*(?:/[^\W\d_]+)?|%)$")
+_DIGITS = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(\.\d+)?([½¼¾⅓⅔]?)((?:[^\W\d_]|[°º])*(?:/[^\W\d_]+)?|%)$")
 # a length written as "30m-long" or "30m-high" ("m" is metres there, not millions)
 DIMENSIONS = frozenset({"long", "high", "tall", "wide", "deep", "thick"})
 
@@ -34,7 +34,7 @@ def _tens(value: Optional[float]) -> bool:
 
 def _starts_with_digit(low: str) -> bool:
     c = low[0]
-    return c.isdigit() or (c in "+-" and len(low) > 1 and low[1].isdigit())
+    return c.isdigit() or (c in "+-." and len(low) > 1 and low[1].isdigit())
 
 
 class NumberReader:
@@ -78,7 +78,7 @@ class NumberReader:
         if m is None:
             return None
         sign, whole, decimals, glyph, suffix = m.groups()
-        value = float(whole.replace(",", "") + (decimals or ""))
+        value = float((whole.replace(",", "") or "0") + (decimals or ""))
         if glyph:
             value += lex.glyphs[glyph]
         scale = 1.0
@@ -92,7 +92,7 @@ class NumberReader:
                 unit = lex.units_glued[suffix]
             else:
                 return None                             # "1990s", "21st", "2GB" (a name), "F35"
-        elif j < len(lows) and lows[j] in lex.suffixes and doc[i].whitespace_ == "":
+        elif j < len(lows) and lows[j] in lex.suffixes and (doc[i].whitespace_ == "" or lows[j] in lex.spaced_suffixes):
             scale = lex.suffixes[lows[j]]               # tokenised apart: "1.2" "m"
             j += 1
         # "1.5 million", "5,000 billion", "3 dozen"
