@@ -193,3 +193,57 @@ def test_scoring_matches_a_range_on_its_low_end_and_checks_its_high_end():
     doc.claims[0].value_max = 40
     doc.claims[2].value_max = None
     assert (score_claims(gold, doc).value_max.right, score_claims(gold, doc).value_max.total) == (1, 1)
+
+
+# -- numbers across the news: business, sport, technology, weather --------------------------------
+# (value, value_max, unit) for every claim the sentence holds, in order.
+@pytest.mark.parametrize("text, expected", [
+    ("The lender posted a profit of £2.3bn, up 12% on the year.",
+     [(2.3e9, None, "pound"), (12, None, "percentage")]),
+    ("Brent crude slipped 1.4 percent to $82.10 a barrel.",
+     [(1.4, None, "percentage"), (82.1, None, "dollar")]),
+    ("The central bank raised rates by 50 basis points to 4.25%.",
+     [(50, None, "basis point"), (4.25, None, "percentage")]),
+    ("Unemployment fell 0.3 percentage points to 5.1 per cent.",
+     [(0.3, None, "percentage point"), (5.1, None, "percentage")]),
+    ("The start-up raised US$45 million from 12 investors.",
+     [(45e6, None, "us dollar"), (12, None, "investor")]),
+    ("The striker has scored 27 goals in 31 games this season.",
+     [(27, None, "goal"), (31, None, "game")]),
+    ("The guard averaged 24.6 points per game.",
+     [(24.6, None, "point")]),
+    ("The winger ran 100 metres in 10.2 seconds.",
+     [(100, None, "metre"), (10.2, None, "second")]),
+    ("The phone has a 6.7-inch screen, 256GB of storage and a 5,000mAh battery.",
+     [(6.7, None, "inch"), (256, None, "gigabyte"), (5000, None, "milliampere hour")]),
+    ("The chip runs at 3.2GHz and draws 15W.",
+     [(3.2, None, "gigahertz"), (15, None, "watt")]),
+    ("The storm brought winds of 120 mph and 10 inches of rain.",
+     [(120, None, "mile per hour"), (10, None, "inch")]),
+    ("Temperatures are forecast to reach 38C in Seville.",
+     [(38, None, "degree celsius")]),
+    ("The flat covers 850 square feet and sells for $1.2 million.",
+     [(850, None, "square foot"), (1.2e6, None, "dollar")]),
+    ("The plant will produce 400 megawatts of power from 2027.",
+     [(400, None, "megawatt")]),
+    ("Exports of 1.2 million barrels per day resumed.",
+     [(1.2e6, None, "barrel per day")]),
+    ("The team won 28-24 on Sunday.", []),
+    ("The 2023-24 season ended early.", []),
+    ("Rents rose between 5 and 8 percent in the capital.",
+     [(5, 8, "percentage")]),
+    ("Tickets cost €30 to €45 each.",
+     [(30, 45, "euro")]),
+    ("The ministry hired some 2,500 teachers last year.",
+     [(2500, None, "teacher")]),
+    ("Nearly half of the voters backed the plan.", [(0.5, None, None)]),
+    ("The truck carried 20 tonnes of flour and 3,000 litres of water.",
+     [(20, None, "tonne"), (3000, None, "litre")]),
+])
+def test_numbers_across_the_news(pipeline, text, expected):
+    got = [(c.value, c.value_max, c.unit) for c in claims_of(pipeline, text)]
+    assert len(got) == len(expected), got
+    for (value, high, unit), (g_value, g_high, g_unit) in zip(expected, got):
+        assert g_value == pytest.approx(value) and g_high == high, got
+        if unit is not None:
+            assert g_unit == unit, got

@@ -275,6 +275,8 @@ class ClaimFinder:
                 unit = lex.spellings.get(unit, unit)
                 last = max(last, head.i + 1)
         per, last = self._rate(doc, lows, num, unit, last)
+        if per is None and after_unit and unit == after_unit and any(w in ("per", "a", "an") for w in lows[end:last]):
+            per = doc[last - 1].lemma_.lower()               # "5 million barrels per day"
         qualifier, change = None, "="
         for words, ch in lex.qualifiers_before:
             k = len(words)

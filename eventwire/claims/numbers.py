@@ -74,7 +74,7 @@ class NumberReader:
             if prefix is None or not _starts_with_digit(raw[len(prefix):]):
                 return None
             unit, raw = lex.units_before[prefix], raw[len(prefix):]
-        m = _DIGITS.match(raw)
+        m = _DIGITS.match(raw[:-1] if raw.endswith(".") and len(raw) > 2 else raw)   # "15W." at the end
         if m is None:
             return None
         sign, whole, decimals, glyph, suffix = m.groups()
@@ -131,9 +131,11 @@ class NumberReader:
         # "half a million"
         if low == "half" and nxt in ("a", "an") and i + 2 < n and lows[i + 2] in lex.scales:
             return Number(i, i + 3, 0.5 * lex.scales[lows[i + 2]], words=True)
-        # "a third of", "one quarter of"
+        # "a third of", "one quarter of", "half of"
         if low in ("a", "an", "one") and nxt in lex.fractions and i + 2 < n and lows[i + 2] == "of":
             return Number(i, i + 2, lex.fractions[nxt], words=True)
+        if low == "half" and nxt == "of":
+            return Number(i, i + 1, 0.5, words=True)
         # "a thousand", "a dozen", "a million"
         if low in ("a", "an"):
             if nxt in lex.scales:
