@@ -69,8 +69,9 @@ class ClaimFinder:
                 and not num.unit and not high.unit and not self._currency_before(lows, num.start) \
                 and not self._unit_after(lows, high.end)[0] and self._counted(doc, lows, high) is None:
             return "score"                               # "a 3-2 vote", "won 2-1"
-        if high.value <= num.value or num.words != high.words and lows[num.start] in ("a", "an"):
-            return False
+        if high.value <= num.value or num.words != high.words and lows[num.start] in ("a", "an") \
+                or high.words and doc[high.start].is_title and high.start > doc[high.start].sent.start:
+            return False                                 # "7-Eleven" is a name
         if first_unit and first_unit != self._unit_after(lows, high.end)[0]:
             return False
         stop = high.start - (1 if self._currency_before(lows, high.start) else 0)
@@ -122,6 +123,8 @@ class ClaimFinder:
                 return True
             if raw in lex.ordinals:
                 return True
+            if prev == "-" and first.is_title and num.start > first.sent.start + 1:
+                return True                      # "7-Eleven"
         else:
             # clock times and dates: "10 am", "11:30", "March 3", "3 March"
             if _CLOCK.match(raw) and not measured:
@@ -144,6 +147,9 @@ class ClaimFinder:
             if head is None or head.lower_.rstrip(".") in lex.months or head.pos_ not in ("NOUN", "PROPN"):
                 return True
         # part of a name or code: "F-35", "Route 66", "Section 8", "the 16 Days of Action"
+        if nxt == "-" and num.end + 1 < n and doc[num.end + 1].is_title and doc[num.end].whitespace_ == "" \
+                and not measured and num.end + 1 > first.sent.start:
+            return True                          # "7-Eleven", "3-Series"
         if prev in ("-", "#") and num.start > 1 and doc[num.start - 2].is_alpha \
                 and doc[num.start - 2].whitespace_ == "" and not measured:
             return True
@@ -173,7 +179,7 @@ class ClaimFinder:
         if num.words:
             if head is None and not measured and not num.vague and (raw == "one" or prev not in ("to", "at")):
                 return True                      # a bare "one", "the two" standing for nouns
-            if raw == "one" and (nxt == "of" or (head is not None and head.lemma_.lower() in lex.speaker_nouns)):
+            if raw == "one" and num.end == num.start + 1 and (nxt == "of" or (head is not None and head.lemma_.lower() in lex.speaker_nouns)):
                 return True                      # "one of the parties", "one official said"
             if prev in lex.anaphoric and head is not None and head.lemma_.lower() in lex.party_nouns \
                     and num.value <= 4:
@@ -275,7 +281,8 @@ class ClaimFinder:
                 unit = lex.spellings.get(unit, unit)
                 last = max(last, head.i + 1)
         per, last = self._rate(doc, lows, num, unit, last)
-        if per is None and after_unit and unit == after_unit and any(w in ("per", "a", "an") for w in lows[end:last]):
+        if per is None and after_unit and unit == after_unit and " per " in unit \
+                and any(w in ("per", "a", "an") for w in lows[end:last]):
             per = doc[last - 1].lemma_.lower()               # "5 million barrels per day"
         qualifier, change = None, "="
         for words, ch in lex.qualifiers_before:

@@ -148,7 +148,7 @@ class NumberReader:
         # "two-thirds", "three quarters"
         if j < n and value < 10:
             k = j + 1 if lows[j] == "-" else j
-            if k < n and lows[k] in lex.fractions and lows[k].endswith("s"):
+            if k < n and lows[k] in lex.fractions and (lows[k].endswith("s") or value == 1 and k > j):
                 return Number(i, k + 1, value * lex.fractions[lows[k]], words=True)
         return Number(i, j, value, words=True)
 
