@@ -7,7 +7,7 @@ from typing import Optional
 
 from ..model import Claim, Document, Span
 from .lexicon import ClaimLexicon, lexicon
-from .numbers import Number, NumberReader
+from .numbers import LowerTokens, Number, NumberReader
 
 RATE_WORDS = frozenset({"a", "an", "per", "each", "every", "/"})
 RANGE_LINKS = frozenset({"-", "–", "—", "to", "and", "or"})
@@ -26,10 +26,19 @@ class ClaimFinder:
         self.reader = NumberReader(self.lex)
         self._unit_widths = tuple(range(self.lex.longest_unit, 0, -1))
         self._money = frozenset(self.lex.units_before.values())
+        # phrases looked up by one of their words, so that a number costs a dict look-up
+        self._idioms_by_word: dict = {}
+        for words in self.lex.idioms:
+            for k, w in enumerate(words):
+                self._idioms_by_word.setdefault(w, []).append((k, words))
+        self._before_by_last: dict = {}
+        for words, ch in self.lex.qualifiers_before:          # longest first, kept in order
+            self._before_by_last.setdefault(words[-1], []).append((words, ch))
 
     def annotate(self, doc, document: Document) -> None:
-        lows = [t.lower_ for t in doc]
-        numbers = self.reader.read(doc, lows)
+        lows = LowerTokens(doc)
+        text = document.text or doc.text             # the same string (pipeline.document_of)
+        numbers = self.reader.read(doc, lows, text)
         if not numbers:
             return
         claims = []
@@ -47,9 +56,9 @@ class ClaimFinder:
                 # "five to 10 years": the high end says what the range counts
                 if not self._in_idiom(lows, num.start) and not (
                         self._excluded(doc, lows, high) and self._excluded(doc, lows, num)):
-                    claims.append(self._claim(doc, lows, num, high))
+                    claims.append(self._claim(doc, text, lows, num, high))
             elif not self._excluded(doc, lows, num):
-                claims.append(self._claim(doc, lows, num, None))
+                claims.append(self._claim(doc, text, lows, num, None))
         for n, c in enumerate(claims, 1):
             c.id = f"C{n}"
             self._claimant(document, c)
@@ -187,10 +196,9 @@ class ClaimFinder:
         return False
 
     def _in_idiom(self, lows: list[str], i: int) -> bool:
-        for words in self.lex.idioms:
-            for k, w in enumerate(words):
-                if w == lows[i] and i - k >= 0 and tuple(lows[i - k:i - k + len(words)]) == words:
-                    return True
+        for k, words in self._idioms_by_word.get(lows[i], ()):
+            if i - k >= 0 and tuple(lows[i - k:i - k + len(words)]) == words:
+                return True
         return False
 
     # the claim ------------------------------------------------------------------------------------
@@ -254,7 +262,7 @@ class ClaimFinder:
             return nxt
         return None
 
-    def _claim(self, doc, lows: list[str], num: Number, high: Optional[Number]) -> Claim:
+    def _claim(self, doc, text: str, lows: list[str], num: Number, high: Optional[Number]) -> Claim:
         lex = self.lex
         start = num.start
         unit = num.unit
@@ -285,7 +293,7 @@ class ClaimFinder:
                 and any(w in ("per", "a", "an") for w in lows[end:last]):
             per = doc[last - 1].lemma_.lower()               # "5 million barrels per day"
         qualifier, change = None, "="
-        for words, ch in lex.qualifiers_before:
+        for words, ch in (self._before_by_last.get(lows[start - 1], ()) if start > 0 else ()):
             k = len(words)
             if start - k >= 0 and tuple(lows[start - k:start]) == words:
                 qualifier, change = " ".join(t.text for t in doc[start - k:start]), ch
@@ -295,7 +303,7 @@ class ClaimFinder:
             for words, ch in lex.qualifiers_after:
                 k = len(words)
                 for at in (num.end, last):
-                    if tuple(lows[at:at + k]) == words:
+                    if at < len(lows) and lows[at] == words[0] and tuple(lows[at:at + k]) == words:
                         qualifier, change = " ".join(t.text for t in doc[at:at + k]), ch
                         last = max(last, at + k)
                         break
@@ -305,7 +313,7 @@ class ClaimFinder:
             change = self._direction(doc, lows, num, change)
         span_end = doc[last - 1].idx + len(doc[last - 1])
         value_max = high.value if high is not None else num.value_max
-        return Claim(id="", span=Span.of(doc.text, doc[start].idx, span_end), value=_tidy(num.value),
+        return Claim(id="", span=Span.of(text, doc[start].idx, span_end), value=_tidy(num.value),
                      unit=unit, change=change, value_max=_tidy(value_max) if value_max is not None else None,
                      qualifier=qualifier, per=per)
 

@@ -6,13 +6,18 @@ of" -> 100 to 1,000); whether the number is a claim, and what it counts, is the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Optional
+
+from spacy.attrs import IDX
 
 from .lexicon import ClaimLexicon
 
 # sign, digits (with thousands commas), decimals, a fraction sign, letters glued on ("bn", "km")
 _DIGITS = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(\.\d+)?([½¼¾⅓⅔]?)((?:[^\W\d_]|[°º])*(?:/[^\W\d_]+)?|%)$")
+_WORD_OR_DIGITS = re.compile(r"\d+|[^\W\d_]+")
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 # a length written as "30m-long" or "30m-high" ("m" is metres there, not millions)
 DIMENSIONS = frozenset({"long", "high", "tall", "wide", "deep", "thick"})
 
@@ -26,6 +31,28 @@ class Number:
     unit: Optional[str] = None       # written against the digits ("80km", "US$5")
     vague: bool = False              # "hundreds of", "several thousand"
     words: bool = False              # written in words ("two", "a dozen")
+
+
+class LowerTokens:
+    """The lower-case forms of a Doc's tokens, made on first use: a number touches a few dozen
+    tokens around it, and making a spaCy Token for each of an article's thousands costs more
+    than everything else the claims stage does."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.n = len(doc)
+        self._cache: list = [None] * self.n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i):
+        if i.__class__ is slice:
+            return [self[j] for j in range(*i.indices(self.n))]
+        low = self._cache[i]
+        if low is None:
+            low = self._cache[i] = self.doc[i].lower_
+        return low
 
 
 def _tens(value: Optional[float]) -> bool:
@@ -42,26 +69,57 @@ class NumberReader:
         self.lex = lex
         # currency signs written against the digits, longest first ("hk$" before "$")
         self._glued_prefixes = sorted(lex.units_before, key=len, reverse=True)
+        self._vague_first = frozenset(w[0] for w in lex.vague_before_scale)
+        self._pair_first = frozenset(p[0] for p, _ in lex.pairs)
+        # where a number may start: a digit, or a word that opens one ("a" and "an" only before
+        # a word that makes them a number: "a dozen", "a third of", "a pair of"). A scan over
+        # the words with a set look-up is faster than one regular expression of all the words.
+        self._after_a = frozenset(lex.scales) | frozenset(lex.fractions) \
+            | {p[1] for p, _ in lex.pairs if len(p) > 1} | {w[1] for w in lex.vague_before_scale if len(w) > 1}
 
-    def read(self, doc, lows: list[str]) -> list[Number]:
-        out: list[Number] = []
-        i, n = 0, len(lows)
+    def candidates(self, doc, text: str) -> list[int]:
+        """Indices of the tokens where a number may start, in order (``text`` is ``doc.text``)."""
+        starts = None
+        out: list[int] = []
+        last = -1
         starters = self.lex.starters
-        while i < n:
+        after_a = self._after_a
+        for m in _WORD_OR_DIGITS.finditer(text):
+            word = m.group()
+            if not word[0].isdigit():
+                low = word.lower()
+                if low not in starters:
+                    continue
+                if low in ("a", "an"):
+                    nxt = _NEXT_WORD.match(text, m.end())
+                    if nxt is None or nxt.group(1).lower() not in after_a:
+                        continue
+            if starts is None:
+                starts = doc.to_array([IDX]).tolist()
+            i = bisect_right(starts, m.start()) - 1
+            if i > last:
+                out.append(i)
+                last = i
+        return out
+
+    def read(self, doc, lows: LowerTokens, text: Optional[str] = None) -> list[Number]:
+        out: list[Number] = []
+        end = 0
+        starters = self.lex.starters
+        for i in self.candidates(doc, doc.text if text is None else text):
+            if i < end:
+                continue
             low = lows[i]
             if not low:
-                i += 1
                 continue
             num = None
             if _starts_with_digit(low) or (low[-1].isdigit() and not low[0].isalpha()):
                 num = self._digits(doc, lows, i)
             elif low in starters:
                 num = self._words(lows, i)
-            if num is None:
-                i += 1
-                continue
-            out.append(num)
-            i = num.end
+            if num is not None:
+                out.append(num)
+                end = num.end
         return out
 
     # digits -----------------------------------------------------------------------------------
@@ -119,13 +177,13 @@ class NumberReader:
             lo, hi = lex.vague[low]
             return Number(i, i + 1, lo, hi, vague=True, words=True)
         # "several hundred", "a few thousand"
-        for words in lex.vague_before_scale:
+        for words in (lex.vague_before_scale if low in self._vague_first else ()):
             k = len(words)
             if tuple(lows[i:i + k]) == words and i + k < n and lows[i + k] in lex.scales:
                 scale = lex.scales[lows[i + k]]
                 return Number(i, i + k + 1, scale, scale * 10, vague=True, words=True)
         # "a pair of", "a couple of"
-        for words, value in lex.pairs:
+        for words, value in (lex.pairs if low in self._pair_first else ()):
             if tuple(lows[i:i + len(words)]) == words:
                 return Number(i, i + len(words), value, words=True)
         # "half a million"
