@@ -247,3 +247,12 @@ def test_numbers_across_the_news(pipeline, text, expected):
         assert g_value == pytest.approx(value) and g_high == high, got
         if unit is not None:
             assert g_unit == unit, got
+
+
+@pytest.mark.parametrize("text, changes", [
+    ("The index closed down 120 points, or 0.8%, at 14,950.", ["down", "down", "="]),
+    ("Exports posted a 6.2% increase in March.", ["up"]),
+    ("The firm reported 3% growth and a $40 million loss.", ["up", "="]),
+])
+def test_changes_said_twice_and_nouns_of_change(pipeline, text, changes):
+    assert [c.change for c in claims_of(pipeline, text)] == changes

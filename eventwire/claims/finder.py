@@ -59,6 +59,13 @@ class ClaimFinder:
                     claims.append(self._claim(doc, text, lows, num, high))
             elif not self._excluded(doc, lows, num):
                 claims.append(self._claim(doc, text, lows, num, None))
+            else:
+                continue
+            # "fell 23 points, or 0.1%": the same change said another way
+            if len(claims) > 1 and claims[-2].change in ("up", "down") and claims[-1].change == "=" \
+                    and num.start >= 2 and lows[num.start - 1] == "or" and lows[num.start - 2] == "," \
+                    and claims[-2].span.end <= doc[num.start - 2].idx < claims[-1].span.end:
+                claims[-1].change = claims[-2].change
         for n, c in enumerate(claims, 1):
             c.id = f"C{n}"
             self._claimant(document, c)
@@ -353,6 +360,12 @@ class ClaimFinder:
         while tok.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and tok.head.i != tok.i and seen < 4:
             tok = tok.head
             seen += 1
+            if tok.pos_ == "NOUN" and tok.i >= num.end:       # "a 6% increase", "a 3,000-job cut"
+                lemma = tok.lemma_.lower()
+                if lemma in self.lex.up or lemma in self.lex.up_nouns:
+                    return "up"
+                if lemma in self.lex.down or lemma in self.lex.down_nouns:
+                    return "down"
         if tok.dep_ == "pobj" and tok.head.lower_ == "by":
             verb = tok.head.head
         elif tok.dep_ in ("dobj", "npadvmod", "advmod", "attr"):

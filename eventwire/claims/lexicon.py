@@ -50,6 +50,8 @@ class ClaimLexicon:
     qualifiers_after: tuple
     up: frozenset
     down: frozenset
+    up_nouns: frozenset         # "a 6% increase" (beside the verbs' lemmas, which nouns share)
+    down_nouns: frozenset
     idioms: tuple               # word tuples
     speaker_nouns: frozenset
     party_nouns: frozenset
@@ -90,6 +92,7 @@ def lexicon() -> ClaimLexicon:
             units_glued=_forms(units["glued"]), spellings=_lower_map(units.get("spellings")),
             qualifiers_before=_phrases(quals["before"]), qualifiers_after=_phrases(quals["after"]),
             up=frozenset(changes["up"]), down=frozenset(changes["down"]),
+            up_nouns=frozenset(changes["up_nouns"]), down_nouns=frozenset(changes["down_nouns"]),
             idioms=tuple(tuple(str(p).lower().split()) for p in nots["idioms"]),
             speaker_nouns=frozenset(nots["speaker_nouns"]), party_nouns=frozenset(nots["party_nouns"]),
             anaphoric=frozenset(nots["anaphoric"]), modals=frozenset(nots["modals"]),
