@@ -239,6 +239,10 @@ def test_scoring_matches_a_range_on_its_low_end_and_checks_its_high_end():
     ("Nearly half of the voters backed the plan.", [(0.5, None, None)]),
     ("The truck carried 20 tonnes of flour and 3,000 litres of water.",
      [(20, None, "tonne"), (3000, None, "litre")]),
+    ("Interest rates were held at 5.25%-5.5%.", [(5.25, 5.5, "percentage")]),
+    ("One person was killed and 14 were injured.", [(1, None, "person"), (14, None, None)]),
+    ("One person familiar with the talks said 40 ships had sailed.", [(40, None, "ship")]),
+    ("Sales reached $4.2bn, against $3.9bn a year ago.", [(4.2e9, None, "dollar"), (3.9e9, None, "dollar")]),
 ])
 def test_numbers_across_the_news(pipeline, text, expected):
     got = [(c.value, c.value_max, c.unit) for c in claims_of(pipeline, text)]

@@ -195,12 +195,20 @@ class ClaimFinder:
         if num.words:
             if head is None and not measured and not num.vague and (raw == "one" or prev not in ("to", "at")):
                 return True                      # a bare "one", "the two" standing for nouns
-            if raw == "one" and num.end == num.start + 1 and (nxt == "of" or (head is not None and head.lemma_.lower() in lex.speaker_nouns)):
+            if raw == "one" and num.end == num.start + 1 and (nxt == "of" or self._speaker(head)):
                 return True                      # "one of the parties", "one official said"
             if prev in lex.anaphoric and head is not None and head.lemma_.lower() in lex.party_nouns \
                     and num.value <= 4:
                 return True                      # "the two leaders": the parties already named
         return False
+
+    def _speaker(self, noun) -> bool:
+        """A source described ("one official said", "one person familiar with the talks")."""
+        if noun is None or noun.lemma_.lower() not in self.lex.speaker_nouns:
+            return False
+        if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.lemma_.lower() in self.lex.speech_verbs:
+            return True
+        return any(c.lower_ in ("familiar", "close", "briefed", "involved") for c in noun.children)
 
     def _in_idiom(self, lows: list[str], i: int) -> bool:
         for k, words in self._idioms_by_word.get(lows[i], ()):
@@ -287,7 +295,7 @@ class ClaimFinder:
             last_word = end
         after_unit, after_end = self._unit_after(lows, end)
         last = last_word
-        if after_unit and not unit:
+        if after_unit and (not unit or after_unit == unit):
             unit, last = after_unit, after_end
         elif not unit:
             head = self._counted(doc, lows, top) or (self._counted(doc, lows, num) if high else None)
@@ -327,7 +335,8 @@ class ClaimFinder:
     def _rate(self, doc, lows: list[str], num: Number, unit: Optional[str], last: int):
         """The period or unit of a rate: "a week", "per day", "each year", "/day"."""
         j = last
-        if j + 1 < len(lows) and lows[j] in RATE_WORDS:
+        if j + 1 < len(lows) and lows[j] in RATE_WORDS \
+                and not (j + 2 < len(lows) and lows[j + 2] in ("ago", "earlier", "later", "before", "after")):
             noun = doc[j + 1]
             lemma = noun.lemma_.lower()
             if noun.pos_ == "NOUN" and (lows[j] in ("per", "/") or lemma in self.lex.time_nouns

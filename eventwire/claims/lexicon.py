@@ -54,6 +54,7 @@ class ClaimLexicon:
     down_nouns: frozenset
     idioms: tuple               # word tuples
     speaker_nouns: frozenset
+    speech_verbs: frozenset
     party_nouns: frozenset
     anaphoric: frozenset
     modals: frozenset           # "could one day"
@@ -94,7 +95,8 @@ def lexicon() -> ClaimLexicon:
             up=frozenset(changes["up"]), down=frozenset(changes["down"]),
             up_nouns=frozenset(changes["up_nouns"]), down_nouns=frozenset(changes["down_nouns"]),
             idioms=tuple(tuple(str(p).lower().split()) for p in nots["idioms"]),
-            speaker_nouns=frozenset(nots["speaker_nouns"]), party_nouns=frozenset(nots["party_nouns"]),
+            speaker_nouns=frozenset(nots["speaker_nouns"]),
+            speech_verbs=frozenset(nots["speech_verbs"]), party_nouns=frozenset(nots["party_nouns"]),
             anaphoric=frozenset(nots["anaphoric"]), modals=frozenset(nots["modals"]),
             casualty_words=frozenset(units["casualty_words"]), rate_nouns=frozenset(units["rate_nouns"]),
             starters=frozenset(starters),

@@ -16,6 +16,7 @@ from .lexicon import ClaimLexicon
 
 # sign, digits (with thousands commas), decimals, a fraction sign, letters glued on ("bn", "km")
 _DIGITS = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(\.\d+)?([½¼¾⅓⅔]?)((?:[^\W\d_]|[°º])*(?:/[^\W\d_]+)?|%)$")
+_GLUED_RANGE = re.compile(r"^(\d[\d,]*(?:\.\d+)?)(%?)[-–](\d[\d,]*(?:\.\d+)?)$")
 _WORD_OR_DIGITS = re.compile(r"\d+|[^\W\d_]+")
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 # a length written as "30m-long" or "30m-high" ("m" is metres there, not millions)
@@ -134,7 +135,13 @@ class NumberReader:
             unit, raw = lex.units_before[prefix], raw[len(prefix):]
         m = _DIGITS.match(raw[:-1] if raw.endswith(".") and len(raw) > 2 else raw)   # "15W." at the end
         if m is None:
-            return None
+            glued = _GLUED_RANGE.match(raw)                 # "5.25%-5.5" tokenised as one
+            if glued is None or unit is not None:
+                return None
+            low, pct, high = float(glued.group(1).replace(",", "")), glued.group(2), float(glued.group(3).replace(",", ""))
+            if high <= low:
+                return None
+            return Number(i, i + 1, low, high, unit="percentage" if pct else None)
         sign, whole, decimals, glyph, suffix = m.groups()
         value = float((whole.replace(",", "") or "0") + (decimals or ""))
         if glyph:
