@@ -240,7 +240,9 @@ def test_scoring_matches_a_range_on_its_low_end_and_checks_its_high_end():
     ("The truck carried 20 tonnes of flour and 3,000 litres of water.",
      [(20, None, "tonne"), (3000, None, "litre")]),
     ("Interest rates were held at 5.25%-5.5%.", [(5.25, 5.5, "percentage")]),
-    ("One person was killed and 14 were injured.", [(1, None, "person"), (14, None, None)]),
+    ("One person was killed and 14 were injured.", [(1, None, "person"), (14, None, "person")]),
+    ("The shelling killed 14 civilians and wounded 21.", [(14, None, "civilian"), (21, None, "civilian")]),
+    ("Wages rose 4% while 12 of the firms cut staff.", [(4, None, "percentage"), (12, None, None)]),
     ("One person familiar with the talks said 40 ships had sailed.", [(40, None, "ship")]),
     ("Sales reached $4.2bn, against $3.9bn a year ago.", [(4.2e9, None, "dollar"), (3.9e9, None, "dollar")]),
 ])

@@ -66,10 +66,22 @@ class ClaimFinder:
                     and num.start >= 2 and lows[num.start - 1] == "or" and lows[num.start - 2] == "," \
                     and claims[-2].span.end <= doc[num.start - 2].idx < claims[-1].span.end:
                 claims[-1].change = claims[-2].change
+        self._elided_units(doc, claims)
         for n, c in enumerate(claims, 1):
             c.id = f"C{n}"
             self._claimant(document, c)
             document.claims.append(c)
+
+    def _elided_units(self, doc, claims: list[Claim]) -> None:
+        """A bare number after a counted one in the same sentence counts the same thing: "had
+        330 seats and Labour 229", "killed 14 and wounded 21"."""
+        for prev, c in zip(claims, claims[1:]):
+            if c.unit is None and prev.unit is not None and prev.unit not in self._money \
+                    and prev.unit != "percentage" and c.span.start - prev.span.end < 80:
+                here = doc.char_span(c.span.start, c.span.end, alignment_mode="expand")
+                before = doc.char_span(prev.span.start, prev.span.end, alignment_mode="expand")
+                if here is not None and before is not None and here[0].sent.start <= before[0].i:
+                    c.unit = prev.unit
 
     # ranges -------------------------------------------------------------------------------------
     def _range_end(self, doc, lows: list[str], num: Number, high: Number):
