@@ -88,6 +88,8 @@ def test_vague_amounts_are_ranges(pipeline, text, low, high, unit):
 
 @pytest.mark.parametrize("text, per", [
     ("The war kills 1,200 soldiers a week.", "week"),
+    ("The scheme costs $6 billion annually.", "year"),
+    ("Rents average £1,250 a month.", "month"),
     ("The pipeline carries 5 million barrels per day.", "day"),
 ])
 def test_rates(pipeline, text, per):
@@ -240,6 +242,8 @@ def test_scoring_matches_a_range_on_its_low_end_and_checks_its_high_end():
     ("The truck carried 20 tonnes of flour and 3,000 litres of water.",
      [(20, None, "tonne"), (3000, None, "litre")]),
     ("Interest rates were held at 5.25%-5.5%.", [(5.25, 5.5, "percentage")]),
+    ("A quarter of a million homes lost power.", [(250000, None, "home")]),
+    ("The vaccine needs two doses given 21 days apart.", [(2, None, "dose"), (21, None, "day")]),
     ("One person was killed and 14 were injured.", [(1, None, "person"), (14, None, "person")]),
     ("The shelling killed 14 civilians and wounded 21.", [(14, None, "civilian"), (21, None, "civilian")]),
     ("Wages rose 4% while 12 of the firms cut staff.", [(4, None, "percentage"), (12, None, None)]),

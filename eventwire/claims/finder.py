@@ -354,6 +354,8 @@ class ClaimFinder:
             if noun.pos_ == "NOUN" and (lows[j] in ("per", "/") or lemma in self.lex.time_nouns
                                         or lemma in self.lex.rate_nouns or self._is_money(unit)):
                 return lemma, j + 2
+        if j < len(lows) and lows[j] in self.lex.rate_adverbs:
+            return self.lex.rate_adverbs[lows[j]], j + 1         # "$6 billion annually"
         if unit:
             head = self._counted(doc, lows, num)
             if head is not None:

@@ -60,6 +60,7 @@ class ClaimLexicon:
     modals: frozenset           # "could one day"
     casualty_words: frozenset   # "130 dead": the word after a bare number that says what it counts
     rate_nouns: frozenset       # "25 points a game"
+    rate_adverbs: dict          # "annually" -> year
     starters: frozenset         # lower-case words that may open a number
 
     @property
@@ -99,6 +100,7 @@ def lexicon() -> ClaimLexicon:
             speech_verbs=frozenset(nots["speech_verbs"]), party_nouns=frozenset(nots["party_nouns"]),
             anaphoric=frozenset(nots["anaphoric"]), modals=frozenset(nots["modals"]),
             casualty_words=frozenset(units["casualty_words"]), rate_nouns=frozenset(units["rate_nouns"]),
+            rate_adverbs=_lower_map(units["rate_adverbs"]),
             starters=frozenset(starters),
         )
     except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:

@@ -198,6 +198,9 @@ class NumberReader:
             return Number(i, i + 3, 0.5 * lex.scales[lows[i + 2]], words=True)
         # "a third of", "one quarter of", "half of"
         if low in ("a", "an", "one") and nxt in lex.fractions and i + 2 < n and lows[i + 2] == "of":
+            if i + 4 < n and lows[i + 3] in ("a", "an") and lows[i + 4] in lex.scales:
+                # "a quarter of a million"
+                return Number(i, i + 5, lex.fractions[nxt] * lex.scales[lows[i + 4]], words=True)
             return Number(i, i + 2, lex.fractions[nxt], words=True)
         if low == "half" and nxt == "of":
             return Number(i, i + 1, 0.5, words=True)
