@@ -124,6 +124,7 @@ def test_changes(pipeline, text, value, change):
     "Missiles that could one day reach the coast were shown.",
     "The No. 2 diplomat resigned.",
     "He said the deal was a good one.",
+    "Fatigue might be one explanation for the delay.",
     "Negotiators agreed to a 3-2 vote schedule.",
 ])
 def test_not_claims(pipeline, text):

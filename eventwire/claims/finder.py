@@ -207,8 +207,9 @@ class ClaimFinder:
         if num.words:
             if head is None and not measured and not num.vague and (raw == "one" or prev not in ("to", "at")):
                 return True                      # a bare "one", "the two" standing for nouns
-            if raw == "one" and num.end == num.start + 1 and (nxt == "of" or self._speaker(head)):
-                return True                      # "one of the parties", "one official said"
+            if raw == "one" and num.end == num.start + 1 and (nxt == "of" or self._speaker(head)
+                                                               or head is not None and head.dep_ == "attr"):
+                return True                      # "one of the parties", "one official said", "is one piece"
             if prev in lex.anaphoric and head is not None and head.lemma_.lower() in lex.party_nouns \
                     and num.value <= 4:
                 return True                      # "the two leaders": the parties already named
