@@ -264,6 +264,8 @@ def test_numbers_across_the_news(pipeline, text, expected):
     ("The index closed down 120 points, or 0.8%, at 14,950.", ["down", "down", "="]),
     ("Exports posted a 6.2% increase in March.", ["up"]),
     ("The firm reported 3% growth and a $40 million loss.", ["up", "="]),
+    ("Support for the plan dropped from 61 percent to 53 percent.", ["=", "down"]),
+    ("Turnout stood at 48% in the north.", ["="]),
 ])
 def test_changes_said_twice_and_nouns_of_change(pipeline, text, changes):
     assert [c.change for c in claims_of(pipeline, text)] == changes

@@ -379,6 +379,14 @@ class ClaimFinder:
             i -= 1
         if i >= 0 and lows[i] in ("up", "down"):
             return lows[i]
+        if i >= 0 and lows[i] == "to" and doc[i].head.i < i:
+            # the level a change reached: "support dropped to 53 percent" (ANNOTATING.md codes
+            # it with the change's direction; the level it started from, "from 10 percent", is "=")
+            lemma = doc[i].head.lemma_.lower()
+            if lemma in self.lex.up:
+                return "up"
+            if lemma in self.lex.down:
+                return "down"
         tok = doc[num.end - 1]
         seen = 0
         while tok.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and tok.head.i != tok.i and seen < 4:
