@@ -413,7 +413,8 @@ class ClaimFinder:
 
     def _claimant(self, document: Document, claim: Claim) -> None:
         for q in document.quotes:
-            if q.content.start <= claim.span.start and claim.span.end <= q.content.end:
+            # the number inside the quoted words (its unit may run past a partial quote's end)
+            if q.content.start <= claim.span.start < q.content.end:
                 claim.claimant = q.speaker
                 claim.quote = q.id
                 return
