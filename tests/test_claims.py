@@ -30,6 +30,9 @@ def one_claim(pipeline, text):
     ("The blast left 27 dead in the market.", 27, "dead", "=", None),
     ("Aid agencies counted 1,200-plus displaced families.", 1200, "family", ">", "- plus"),
     ("The talks could last ten days or more.", 10, "day", ">", "or more"),
+    ("The convoy had 40-odd trucks.", 40, "truck", "~", "- odd"),
+    ("Bids came in north of $2 billion.", 2e9, "dollar", ">", "north of"),
+    ("As few as 300 monitors remain.", 300, "monitor", ">", "As few as"),
 ])
 def test_values_units_and_qualifiers(pipeline, text, value, unit, change, qualifier):
     c = one_claim(pipeline, text)
