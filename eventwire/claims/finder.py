@@ -266,6 +266,13 @@ class ClaimFinder:
                 and head.pos_ in ("NOUN", "PROPN") and head.i - num.end <= 5:
             while head.dep_ == "quantmod" and head.head.i > head.i:
                 head = head.head
+            if head.pos_ == "PROPN" and head.ent_type_ in ("GPE", "NORP"):
+                # "350 U.S., Ukrainian and European representatives": the countries qualify the noun
+                for t in doc[head.i + 1:min(head.i + 12, head.sent.end)]:
+                    if t.tag_ == "NNS":
+                        return t
+                    if t.pos_ in ("VERB", "AUX", "ADP"):
+                        break
             if head.pos_ in ("NOUN", "PROPN"):
                 return head
         j = num.end
@@ -276,6 +283,9 @@ class ClaimFinder:
         if j < len(lows) and lows[j] in ('"', "”", "’", "'") and j + 1 < len(lows) and lows[j + 1] == "of":
             j += 1                                            # '"hundreds of thousands" of jobs'
         if j < len(lows) and lows[j] == "of" and j + 1 < len(lows):
+            pobj = next((c for c in doc[j].children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.pos_ == "NOUN" and pobj.i - j <= 5:
+                return pobj                                   # "hundreds of underground manufacturing facilities"
             for t in doc[j + 1:j + 5]:
                 if t.pos_ in ("NOUN", "PROPN"):
                     nxt = t.i + 1
