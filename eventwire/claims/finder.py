@@ -235,7 +235,7 @@ class ClaimFinder:
             return None
         p = lows[i - 1]
         if p in self.lex.units_before:
-            if i >= 2 and lows[i - 2] + p in self.lex.units_before:     # "US" "$"
+            if i >= 2 and lows[i - 2] + p in self.lex.units_before and lows.doc[i - 2].whitespace_ == "":   # "US" "$"
                 return self.lex.units_before[lows[i - 2] + p]
             return self.lex.units_before[p]
         return None
@@ -307,7 +307,8 @@ class ClaimFinder:
         cur = self._currency_before(lows, num.start)
         if cur and not unit:
             unit = cur
-            start = num.start - (2 if num.start >= 2 and lows[num.start - 2] + lows[num.start - 1] in lex.units_before else 1)
+            start = num.start - (2 if num.start >= 2 and lows[num.start - 2] + lows[num.start - 1] in lex.units_before
+                                 and doc[num.start - 2].whitespace_ == "" else 1)
         top = high or num
         end = top.end
         if unit is None and high is not None:

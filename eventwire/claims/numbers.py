@@ -160,7 +160,10 @@ class NumberReader:
         elif j < len(lows) and lows[j] in lex.suffixes and (doc[i].whitespace_ == "" or lows[j] in lex.spaced_suffixes):
             scale = lex.suffixes[lows[j]]               # tokenised apart: "1.2" "m"
             j += 1
-        # "1.5 million", "5,000 billion", "3 dozen"
+        # "1.5 million", "5,000 billion", "3 dozen", "$1.2-billion"
+        if scale == 1.0 and j + 1 < len(lows) and lows[j] == "-" and lows[j + 1] in lex.scales \
+                and doc[i].whitespace_ == "" and doc[j].whitespace_ == "":
+            j += 1
         while scale == 1.0 and j < len(lows) and lows[j] in lex.scales:
             while j < len(lows) and lows[j] in lex.scales:
                 scale *= lex.scales[lows[j]]
