@@ -29,7 +29,7 @@ class Number:
     end: int                         # one past the last token
     value: float
     value_max: Optional[float] = None   # vague amounts: the top of their range
-    unit: Optional[str] = None       # written against the digits ("80km", "US$5")
+    unit: Optional[str] = None       # written against the digits ("60km", "US$5")
     vague: bool = False              # "hundreds of", "several thousand"
     words: bool = False              # written in words ("two", "a dozen")
 
