@@ -248,6 +248,8 @@ def test_scoring_matches_a_range_on_its_low_end_and_checks_its_high_end():
     ("Interest rates were held at 5.25%-5.5%.", [(5.25, 5.5, "percentage")]),
     ("A quarter of a million homes lost power.", [(250000, None, "home")]),
     ("Ottawa signed a $1.2-billion deal for 88 jets.", [(1.2e9, None, "dollar"), (88, None, "jet")]),
+    ("The ministry said the death toll had risen to 312.", [(312, None, "death")]),
+    ("The blockade has cut grain exports by half.", [(0.5, None, None)]),
     ("The vaccine needs two doses given 21 days apart.", [(2, None, "dose"), (21, None, "day")]),
     ("One person was killed and 14 were injured.", [(1, None, "person"), (14, None, "person")]),
     ("The shelling killed 14 civilians and wounded 21.", [(14, None, "civilian"), (21, None, "civilian")]),

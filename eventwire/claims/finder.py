@@ -205,7 +205,8 @@ class ClaimFinder:
                 and head.tag_ != "NNPS":
             return True                          # a title: "100 Most Influential People"
         if num.words:
-            if head is None and not measured and not num.vague and (raw == "one" or prev not in ("to", "at")):
+            if head is None and not measured and not num.vague and num.value >= 1 \
+                    and (raw == "one" or prev not in ("to", "at")):
                 return True                      # a bare "one", "the two" standing for nouns
             if raw == "one" and num.end == num.start + 1 and (nxt == "of" or self._speaker(head)
                                                                or head is not None and head.dep_ == "attr"):
@@ -317,6 +318,8 @@ class ClaimFinder:
             unit, last_word = lows[end], end + 1             # "left 130 dead", "21 wounded"
         else:
             last_word = end
+            if unit is None and self._counted(doc, lows, top) is None and self._after_toll(doc, lows, num.start):
+                unit = "death"                               # "the death toll rose to 41,000"
         after_unit, after_end = self._unit_after(lows, end)
         last = last_word
         if after_unit and (not unit or after_unit == unit):
@@ -331,6 +334,8 @@ class ClaimFinder:
         if per is None and after_unit and unit == after_unit and " per " in unit \
                 and any(w in ("per", "a", "an") for w in lows[end:last]):
             per = doc[last - 1].lemma_.lower()               # "5 million barrels per day"
+        if high is not None and start > 0 and lows[start - 1] in ("between", "from"):
+            start -= 1                                       # the span says "between 5 and 7"
         qualifier, change = None, "="
         for words, ch in (self._before_by_last.get(lows[start - 1], ()) if start > 0 else ()):
             k = len(words)
@@ -375,6 +380,13 @@ class ClaimFinder:
                     if c.dep_ == "npadvmod" and c.lemma_.lower() in self.lex.time_nouns and c.i >= last:
                         return c.lemma_.lower(), max(last, c.i + 1)
         return None, last
+
+    def _after_toll(self, doc, lows: list[str], i: int) -> bool:
+        """The number is what a toll came to: "the toll rose to four", "a death toll of 41"."""
+        if i == 0 or lows[i - 1] not in ("to", "of", "at"):
+            return False
+        sent_start = doc[i].sent.start
+        return any(lows[k] == "toll" for k in range(max(sent_start, i - 9), i - 1))
 
     def _is_money(self, unit: Optional[str]) -> bool:
         return unit is not None and unit in self._money

@@ -205,8 +205,8 @@ class NumberReader:
                 # "a quarter of a million"
                 return Number(i, i + 5, lex.fractions[nxt] * lex.scales[lows[i + 4]], words=True)
             return Number(i, i + 2, lex.fractions[nxt], words=True)
-        if low == "half" and nxt == "of":
-            return Number(i, i + 1, 0.5, words=True)
+        if low == "half" and (nxt == "of" or i > 0 and lows[i - 1] in ("by", "in")):
+            return Number(i, i + 1, 0.5, words=True)              # "half of", "cut by half"
         # "a thousand", "a dozen", "a million"
         if low in ("a", "an"):
             if nxt in lex.scales:
