@@ -279,7 +279,8 @@ def test_cli_scores_saved_predictions_exactly(tmp_path, capsys):
     assert r["events"]["status_accuracy"] == 1.0 and r["events"]["date_accuracy"] == 1.0
     assert r["quotes"] == {"p": 1.0, "r": 0.5, "f1": 0.6667, "speaker_accuracy": 1.0}
     assert r["timexes"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "value_accuracy": 1.0}
-    assert r["claims"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "value_unit_f1": 0.0, "change_accuracy": 1.0}
+    assert r["claims"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "value_unit_f1": 0.0, "change_accuracy": 1.0,
+                           "value_max_accuracy": None}
     # every gold body token plus the two of "Read more"
     n = len(json.loads(MINI.read_text("utf-8").splitlines()[1])["body"].split())
     assert r["body"]["r"] == 1.0 and r["body"]["p"] == round(n / (n + 2), 4)
@@ -392,7 +393,7 @@ def _perfect_prediction(g: dict) -> Document:
         seen[(t["text"], t["sentence"])] += 1
         d.timexes.append(Timex(f"T{i}", span[0], span[1], t["text"], "DATE", t["value"]))
     for i, c in enumerate(g["claims"]):
-        d.claims.append(Claim(f"C{i}", Span(0, 1, text[0]), c["value"], c["unit"], c["change"]))
+        d.claims.append(Claim(f"C{i}", Span(0, 1, text[0]), c["value"], c["unit"], c["change"], c.get("value_max")))
     return d
 
 
@@ -409,7 +410,8 @@ def test_demo_gold_is_consistent_perfect_predictions_score_one():
     assert r["events"]["status_accuracy"] == 1.0 and r["events"]["date_accuracy"] == 1.0
     assert r["quotes"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "speaker_accuracy": 1.0}
     assert r["timexes"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "value_accuracy": 1.0}
-    assert r["claims"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "value_unit_f1": 1.0, "change_accuracy": 1.0}
+    assert r["claims"] == {"p": 1.0, "r": 1.0, "f1": 1.0, "value_unit_f1": 1.0, "change_accuracy": 1.0,
+                           "value_max_accuracy": None}
 
 
 def test_timex_without_sentence_matches_anywhere():

@@ -8,7 +8,7 @@ other tools read::
     {"articles": n,
      "events": {"type": {"p","r","f1"}, "full": {...}, "span": {...}, "status_accuracy", "date_accuracy"},
      "quotes": {"p","r","f1","speaker_accuracy"}, "timexes": {"p","r","f1","value_accuracy"},
-     "claims": {"p","r","f1","value_unit_f1","change_accuracy"}, "body": {"p","r","f1"},
+     "claims": {"p","r","f1","value_unit_f1","change_accuracy","value_max_accuracy"}, "body": {"p","r","f1"},
      "stances": {"p","r","f1","object_overlap"},
      "boilerplate": {"leaked_lines"}}
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..model import Document
+from .claims import print_claim_errors
 from .common import PRF, Accuracy
 from .events import _country, score_events
 from .quotes import score_quotes
@@ -22,7 +23,7 @@ def add_cli(sub) -> None:
     p.add_argument("--pred", metavar="PRED.jsonl",
                    help="score saved predictions (from --dump) instead of running the pipeline")
     p.add_argument("--errors", action="store_true",
-                   help="print missed and false events (with their sentences), quotes and timexes (stderr)")
+                   help="print missed and false events (with their sentences), quotes, timexes and claims (stderr)")
     p.add_argument("--batch-size", type=int, default=16, help="articles per spaCy batch (default 16)")
     p.set_defaults(run=run_evaluate)
 
@@ -60,6 +61,8 @@ def run_evaluate(args) -> int:
                 _print_timex_errors(rec, doc)
             if isinstance(rec.get("stances"), list):
                 _print_stance_errors(rec, doc)
+            if isinstance(rec.get("claims"), list):
+                print_claim_errors(rec, doc)
         if dump is not None:
             row = doc.to_dict() if doc is not None else {"id": rec.get("id"), "text": body}
             row["gold_id"] = rec.get("id")
@@ -158,7 +161,8 @@ def format_table(report: Report, name: str = "") -> str:
     if "timexes" in report.annotated:
         row("timexes", report.timexes.spans, acc("value", report.timexes.value))
     if "claims" in report.annotated:
-        row("claims: value", report.claims.values, acc("change", report.claims.change))
+        row("claims: value", report.claims.values,
+            acc("change", report.claims.change) + "  " + acc("value_max", report.claims.value_max))
         row("claims: value+unit", report.claims.value_unit)
     if "stances" in report.annotated:
         row("stance statements", report.stances.statements, acc("object", report.stances.object))

@@ -47,7 +47,7 @@ class Report:
         if "claims" in self.annotated:
             c = self.claims
             out["claims"] = {**c.values.scores(), "value_unit_f1": _round(c.value_unit.f1),
-                             "change_accuracy": c.change.value}
+                             "change_accuracy": c.change.value, "value_max_accuracy": c.value_max.value}
         if "stances" in self.annotated:
             out["stances"] = {**self.stances.statements.scores(), "object_overlap": self.stances.object.value}
         if "body" in self.annotated:
