@@ -120,14 +120,14 @@ def test_former_officials_are_elites(actors_only):
 @pytest.mark.parametrize("text,mention,country,sector", [
     ("Fighting with separatists in eastern Ukraine continued.", "separatists", "UKR", "REB"),
     ("The ruling follows a U.S. Supreme Court decision.", "U.S. Supreme Court", "USA", "JUD"),
-    ("The American Civil Liberties Union objected.", "The American Civil Liberties Union", "USA", "NGO"),
+    ("The American Civil Liberties Union sued the city.", "The American Civil Liberties Union", "USA", "NGO"),
     ("Members of US Congress objected.", "US Congress", "USA", "LEG"),
     ("The Kenyan Ministry of Health said cases rose.", "The Kenyan Ministry of Health", "KEN", "GOV"),
     ("Ukrainian lawmaker Oleksiy Goncharenko said so.", "Ukrainian lawmaker Oleksiy Goncharenko", "UKR", "LEG"),
     ("Hamas fighters attacked Israeli troops, the IDF said.", "Hamas fighters", "PSE", "REB"),
     ("Hamas fighters attacked Israeli troops, the IDF said.", "Israeli troops", "ISR", "MIL"),
-    ("Qatari officials met Houthi representatives.", "Houthi representatives", "YEM", "REB"),
-    ("Chile's Defense Department issued a statement.", "Chile's Defense Department", "CHL", "GOV"),
+    ("Qatari officials met Houthi negotiators.", "Houthi negotiators", "YEM", "REB"),
+    ("Brazil's Defense Ministry issued a statement.", "Brazil's Defense Ministry", "BRA", "GOV"),
 ])
 def test_descriptions(actors_only, text, mention, country, sector):
     a = _find(_actors(actors_only, text), mention)
@@ -193,5 +193,5 @@ def test_conjoined_nationalities_make_one_actor_each(actors_only, text):
 
 
 def test_stance_adjectives_do_not_place(actors_only):
-    actors = _actors(actors_only, "A prominent anti-Syria journalist was killed.")
+    actors = _actors(actors_only, "An outspoken pro-Russia journalist was detained.")
     assert _find(actors, "journalist").country is None

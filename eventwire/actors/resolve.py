@@ -340,7 +340,7 @@ class _Run:
         head_hit = self.tok_hit.get(h.i)
         if (head_hit is not None and head_hit.entry is not None and head_hit.entry.kind != "state"
                 and country not in _foreign(head_hit.entry)):
-            head_hit = None  # "Chile's Defense Department" is not the Pentagon
+            head_hit = None  # "Brazil's Defense Ministry" is not the Pentagon
             agents = self._agents(toks, exclude={i for x in hits for i in range(x.start, x.end)
                                                  if x.entry is None or x.entry.kind == "state"})
         if head_hit is not None and head_hit.entry is not None and head_hit.entry.kind != "state":
@@ -384,14 +384,14 @@ class _Run:
                 return
 
         # a description: an agent word at the head, or in a phrase about something else
-        # ("army accountant", "Minsk police station")
+        # ("navy cook", "Lagos police headquarters")
         left_agents = [a for a in agents if a[3] < h.i]
         if head_agent is not None or (left_agents and (h.i not in self.tok_hit or self.tok_hit[h.i].how == "place")
                                        and (self._noun[h.i] or h.pos_ == "ADJ")):
             ag = head_agent or left_agents[-1]
             sector = ag[0]
             # a named group or institution in the phrase decides the sector of its members
-            # ("Hamas fighters" REB, "FSB officers" SPY, "president of the Riigikogu" LEG)
+            # ("Hamas fighters" REB, "FSB officers" SPY, "members of the Bundestag" LEG)
             org = next((x.entry for x in hits if x.entry is not None and x.entry.kind in
                         ("organisation", "group", "igo") and x.entry.sector), None)
             if org is not None and org.sector not in ("IGO", "GOV"):
@@ -508,7 +508,7 @@ class _Run:
 
     def _is_person(self, ent) -> bool:
         if ent.text.lower() in SKIP_PERSONS or not self._propn[ent.root.i]:
-            return False  # "antiwar protesters" tagged PERSON is a description, not a name
+            return False  # "climate marchers" tagged PERSON is a description, not a name
         is_place, _ = self.kb.place(ent.text)
         if is_place:
             return False
@@ -727,7 +727,7 @@ class _Run:
 
     def _place_by_context(self) -> None:
         """An official, force or titled person found only in the text and with no country in its
-        own phrase ("President Levy Mwanawasa", "the police") takes the country of the nearest
+        own phrase ("President Ana Quispe", "the police") takes the country of the nearest
         state named in the same sentence, else the state the article is mostly about."""
         doc = self.doc
         states = [(m.start, a.country) for a in self.actors.values()
