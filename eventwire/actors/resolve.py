@@ -32,20 +32,17 @@ from typing import Optional
 
 from ..model import Actor, Document, Mention
 from .kb import Entry, KnowledgeBase, load_kb
+from .kinds import in_location_role, strip_count, words
 
 MOD_DEPS = {"compound", "amod", "poss", "nmod", "flat", "nummod", "det", "case", "quantmod", "npadvmod"}
 NOUNISH = {"NOUN", "PROPN"}
-LOCATIVE = {"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around",
-            "into", "over", "towards", "toward", "along", "beyond"}
-MOTION_VERBS = {"go", "travel", "fly", "return", "come", "send", "deploy", "arrive", "move", "head",
-                "flee", "trip", "visit", "journey", "deport", "extradite", "export", "ship", "bring"}
 COMPLEMENT_PREPS = {"of", "for"}
 CONTEXT_PREPS = {"in", "from"}
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
 PLURAL = {"they", "them", "their", "theirs"}
 TWO_WORDS = re.compile(r"^(?:the\s+)?(?:two|both)\s+(sides|countries|nations|states|leaders|men|presidents|governments|parties|delegations)$", re.I)
-PERSON_PAIR_NOUNS = {"leaders", "men", "presidents"}
+PERSON_PAIR_NOUNS = {"leaders", "men", "presidents", "ministers", "foreign ministers", "heads of state"}
 FORMER = {"former", "ex", "retired", "disgraced", "ousted", "deposed", "late"}
 SKIP_PERSONS = {"god", "allah", "jesus"}
 MAX_SPAN_TOKENS = 14
@@ -301,9 +298,6 @@ class _Run:
     def _resolve(self, p: Phrase) -> None:
         doc, kb, h = self.doc, self.kb, p.head
         toks = p.tokens
-        idx = {t.i for t in toks}
-        hits = _unique([self.tok_hit[i] for i in sorted(idx) if i in self.tok_hit])
-        ctx_hits = _unique([self.tok_hit[t.i] for t in p.context if t.i in self.tok_hit])
         low = h.lower_
         if h.pos_ == "PRON" or (not self._parsed[h.i] and low in MALE | FEMALE | PLURAL):
             return  # pronouns after every named mention exists
@@ -312,6 +306,13 @@ class _Run:
         if TWO_WORDS.match(span_text.strip()):
             self.pairs_pending.append((toks[0].i, toks[-1].i + 1, h.lower_))
             return
+        # a count is not part of the actor: "about 1,200 Ukrainian prisoners" are the prisoners
+        kept = strip_count(toks)
+        if len(kept) < len(toks) and h in kept:
+            toks = kept
+        idx = {t.i for t in toks}
+        hits = _unique([self.tok_hit[i] for i in sorted(idx) if i in self.tok_hit])
+        ctx_hits = _unique([self.tok_hit[t.i] for t in p.context if t.i in self.tok_hit])
 
         persons = [x for x in hits if x.entry is not None and x.entry.kind == "person"]
         person_ents = [e for e in _unique([self.ent_of.get(i) for i in sorted(idx)]) if e is not None
@@ -322,6 +323,17 @@ class _Run:
                               | {i for e in person_ents for i in range(e.start, e.end)})
         former = any(t.lower_ in FORMER for t in toks)
         start, end = self._span(toks)
+        if not (persons or person_ents) and country is None and not self._named_body(hits, h):
+            # Nobody in particular: weapons with no owner ("48 missiles"), party plurals that
+            # only the story's pair can fill ("the presidents" → that pair, else nobody), and
+            # words for anybody ("other people").
+            w, lem = words(), self._lem[h.i]
+            if lem in w["equipment"] or low in w["equipment"]:
+                return
+            if low in w["party_plurals"] or lem in w["vague_nouns"] or low in w["vague_nouns"]:
+                if low in w["party_plurals"] and toks[0].lower_ in ("the", "both", "all"):
+                    self.pairs_pending.append((toks[0].i, toks[-1].i + 1, low))
+                return
 
         # a person named in the phrase
         if persons or person_ents:
@@ -524,15 +536,14 @@ class _Run:
         return True
 
     def _locative(self, tok) -> bool:
-        t = tok
-        while t.dep_ == "conj" and t.head is not t:
-            t = t.head
-        if t.dep_ != "pobj":
-            return False
-        prep = t.head.lower_
-        if prep == "to":  # "travelled to Moscow" is a place, "unacceptable to Kyiv" an actor
-            return t.head.head.lemma_.lower() in MOTION_VERBS
-        return prep in LOCATIVE
+        # "travelled to Moscow", "withdrawal from Donetsk" are places; "unacceptable to Kyiv",
+        # "a call from Moscow" actors (the word lists are data: mention_words.yaml)
+        return in_location_role(tok)
+
+    def _named_body(self, hits, h) -> bool:
+        """A named organisation, group or person in the phrase, or a name at its head."""
+        return any(x.entry is not None and x.entry.kind != "state" for x in hits) or \
+            (self._propn[h.i] and h.i not in self.tok_hit)
 
     def _span(self, toks) -> tuple[int, int]:
         s = toks[0]
@@ -750,8 +761,12 @@ class _Run:
                 continue  # "foreign troops stationed in Ukraine" are not Ukraine's
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             sent = span.sent if span is not None else None
+            # A person is placed by what stands before the name ("Peru's President Ana Quispe
+            # …"), never by the states the sentence goes on to talk about: a prosecutor who
+            # questions Russians is not Russian.
             near = [(abs(st - m.start), c) for st, c in states
-                    if sent is not None and sent.start_char <= st < sent.end_char]
+                    if sent is not None and sent.start_char <= st < sent.end_char
+                    and (a.kind != "person" or st < m.start)]
             if near:
                 a.country = min(near)[1]
             elif dominant:
