@@ -266,3 +266,24 @@ def test_people_resolve_by_their_own_office_not_their_subject(actors_only):
     actors = _actors(actors_only, "The Senate heard from Washington officials on Monday. Inspector general "
                                   "Dana Whitfield questioned several Russians about the payments.", "2018-05-01")
     assert _find(actors, "Dana Whitfield").country != "RUS"
+
+
+@pytest.mark.parametrize("text,short,name", [
+    ("Boris Johnson met the Irish taoiseach on Monday. Johnson said the border would stay open.", "Johnson",
+     "Boris Johnson"),
+    ("Kim Jong Un inspected a missile factory. Kim ordered more launchers.", "Kim", "Kim Jong Un"),
+])
+def test_short_name_after_a_known_full_name(actors_only, text, short, name):
+    actors = _actors(actors_only, text, "2021-06-01")
+    a = next(a for a in actors if any(m.text == short for m in a.mentions))
+    assert a.name == name
+
+
+def test_bare_title_is_the_holder_in_the_state_the_article_is_about(actors_only):
+    text = ("Kenya and its neighbours met in Nairobi. Kenya will host the next round, and Kenya's "
+            "ministers agreed a budget. The president said the talks went well.")
+    a = _find(_actors(actors_only, text, "2024-03-01"), "The president")
+    assert (a.name, a.country) == ("William Ruto", "KEN")
+    # no state the article is mostly about: a president of no known country
+    a = _find(_actors(actors_only, "The president said the talks went well.", "2024-03-01"), "The president")
+    assert a.country is None

@@ -50,6 +50,8 @@ DETERMINERS = {"the", "a", "an"}
 STANCE_PREFIXES = {"pro", "anti", "non"}
 NOT_LOCAL = {"foreign", "international", "western", "multinational", "peacekeeping", "allied", "regional"}
 # sectors of actors that belong to a state, so that the state around them places them
+# states where a person's family name comes first ("Kim Jong Un" → "Kim")
+FAMILY_NAME_FIRST = {"CHN", "PRK", "KOR", "TWN", "VNM", "HKG", "MNG", "HUN"}
 PLACED_SECTORS = {"GOV", "MIL", "COP", "LEG", "JUD", "SPY", "OPP", "PTY", "ELI"}
 
 
@@ -92,6 +94,7 @@ class _Run:
         self.ent_of: dict[int, object] = {}
         self.used: set[int] = set()     # tokens already inside a mention
         self.pairs_pending: list = []   # (first token, end token, noun) of "the two sides"
+        self.titles_pending: list = []  # (head token, start, end, title) of a bare "the president"
 
     # -- driver ----------------------------------------------------------------------------
     def run(self) -> None:
@@ -394,6 +397,12 @@ class _Run:
             if person is not None:
                 self._mention(person, start, end, "title", toks)
                 return
+            if country is None and not hits:
+                # "the President" in a story about one country: its holder, decided once the
+                # whole article is read (see _finish)
+                self.titles_pending.append((h, start, end, head_agent[4]))
+                self.used.update(t.i for t in toks)
+                return
 
         # a description: an agent word at the head, or in a phrase about something else
         # ("navy cook", "Lagos police headquarters")
@@ -583,6 +592,16 @@ class _Run:
                 if a.sector is None and sector:
                     a.sector = sector
                 return a
+        # a known person named in full earlier: "Johnson" after "Boris Johnson", "Kim" after
+        # "Kim Jong Un" (family name first where that is the custom)
+        if len(name.split()) == 1:
+            for a in self.actors.values():
+                parts = a.name.split()
+                if a.kind != "person" or a.kb_id is None or len(parts) < 2:
+                    continue
+                family = {parts[-1].lower()} | ({parts[0].lower()} if a.country in FAMILY_NAME_FIRST else set())
+                if last in family:
+                    return a
         role = None
         titles = [a for a in agents if a[1]]
         if titles:
@@ -772,7 +791,28 @@ class _Run:
             elif dominant:
                 a.country = dominant
 
+    def _dominant_state(self) -> Optional[str]:
+        """The state an article is mostly about: named at least twice and in at least half of
+        the mentions of states, else None."""
+        counts: dict = {}
+        for a in self.actors.values():
+            if a.country and (a.kind == "state" or (a.kb_id or "").startswith("state:")):
+                counts[a.country] = counts.get(a.country, 0) + sum(1 for m in a.mentions if m.how != "pronoun")
+        if not counts:
+            return None
+        top = max(counts, key=counts.get)
+        return top if counts[top] >= 2 and counts[top] >= 0.5 * sum(counts.values()) else None
+
+    def _titles_by_article(self) -> None:
+        dominant = self._dominant_state()
+        for h, start, end, title in self.titles_pending:
+            person = self._title_holder(title, dominant) if dominant else None
+            if person is None:
+                person = self._description(None, "GOV", h, _strip_det(self.text[start:end]), kind="person")
+            person.mentions.append(Mention(start, end, self.text[start:end], "title"))
+
     def _finish(self) -> None:
+        self._titles_by_article()
         self._place_by_context()
         actors = [a for a in self.actors.values() if a.mentions]
         for a in actors:
