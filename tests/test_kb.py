@@ -217,3 +217,10 @@ def test_transnational_militants_have_no_home_country(kb):
 def test_people_are_placed_by_their_own_office(kb):
     mueller = kb.entries[kbmod.person_id("Robert Mueller")]
     assert mueller.role_at("2018-03-01").title == "special counsel" and mueller.country == "USA"
+
+
+def test_mention_words_are_lower_case_lists():
+    data = yaml.safe_load((DATA / "mention_words.yaml").read_text("utf-8"))
+    for key in ("quantity_words", "equipment", "party_plurals", "vague_nouns", "locative_preps", "motion_words",
+                "party_pronouns"):
+        assert data[key] and all(isinstance(w, str) and w == w.lower() for w in data[key]), key
