@@ -1,6 +1,7 @@
 """Which names does the pipeline use as an event's source or target, and which of them cannot be actors?
 
     .venv/bin/python benchmarks/actor_names_audit.py [--allsides N] [--max-chars C] [--list]
+                                                     [--dump DIR | --pred DIR]
 
 Runs the demo corpus (eventwire/demo/corpus.jsonl) and the first N articles (default 300) of the
 AllSides sample (../shared/corpus/articles/allsides_international.jsonl.gz) through extraction and
@@ -78,8 +79,9 @@ def faults(ref, text: str, places: set, states: set) -> list[str]:
     words = _words(name)
     low = [w.lower() for w in words]
     out = []
-    # a numeral, except inside a hyphenated adjective ("a 19-year-old student" is one person)
-    if re.search(r"\d(?![\d,.]*-)", name) or any(w in NUMBER_WORDS for w in low[:3]):
+    # a numeral standing alone: not inside a name ("G7", "M23") nor a hyphenated adjective ("a
+    # 19-year-old student" is one person)
+    if re.search(r"(?<![\w-])\d[\d,.]*(?![\w-])", name) or any(w in NUMBER_WORDS for w in low[:3]):
         out.append("number")
     mtext = ref.mention.text if ref.mention is not None else ""
     if ref.mention is not None and (name in places or mtext in places or mtext in states):
@@ -137,29 +139,45 @@ def _articles(args) -> dict:
     return out
 
 
+def _extract(items: list) -> list:
+    from eventwire import Pipeline
+    from eventwire.pipeline import Article
+
+    return list(Pipeline().pipe([Article(text=t, published=p) for t, p in items]))
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--allsides", type=int, default=300, help="AllSides articles (0: demo only)")
     ap.add_argument("--max-chars", type=int, default=8000, help="characters read per article")
     ap.add_argument("--list", action="store_true", help="print every flagged name")
+    ap.add_argument("--dump", metavar="DIR", help="also write the extracted documents here (one jsonl per corpus)")
+    ap.add_argument("--pred", metavar="DIR", help="audit documents written by --dump instead of extracting")
     args = ap.parse_args(argv)
 
-    from eventwire import Pipeline
-    from eventwire.pipeline import Article
+    from eventwire.model import document_from_dict
 
-    pipe = Pipeline()
     places, states = _place_names()
     t0 = time.perf_counter()
     for corpus, items in _articles(args).items():
         if not items:
             continue
+        if args.pred:
+            with open(Path(args.pred) / f"{corpus}.jsonl", encoding="utf-8") as fh:
+                docs = [document_from_dict(json.loads(line)) for line in fh]
+        else:
+            docs = _extract(items)
+            if args.dump:
+                Path(args.dump).mkdir(parents=True, exist_ok=True)
+                with open(Path(args.dump) / f"{corpus}.jsonl", "w", encoding="utf-8") as fh:
+                    for d in docs:
+                        fh.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
         refs = 0
         names: Counter = Counter()
         flagged: Counter = Counter()
         by_fault: Counter = Counter()
         pairs: Counter = Counter()
         examples = []
-        docs = pipe.pipe([Article(text=t, published=p) for t, p in items])
         for doc in docs:
             for ev in doc.events:
                 pairs[(ev.source.country if ev.source else None, ev.target.country if ev.target else None)] += 1
