@@ -287,3 +287,8 @@ def test_bare_title_is_the_holder_in_the_state_the_article_is_about(actors_only)
     # no state the article is mostly about: a president of no known country
     a = _find(_actors(actors_only, "The president said the talks went well.", "2024-03-01"), "The president")
     assert a.country is None
+
+
+def test_party_plural_with_its_parties_below_stays(actors_only):
+    actors = _actors(actors_only, "The leaders of Kenya, Uganda and Rwanda condemned the raid.", "2024-03-01")
+    assert any(m.text.startswith("The leaders") for a in actors for m in a.mentions)

@@ -326,7 +326,8 @@ class _Run:
                               | {i for e in person_ents for i in range(e.start, e.end)})
         former = any(t.lower_ in FORMER for t in toks)
         start, end = self._span(toks)
-        if not (persons or person_ents) and country is None and not self._named_body(hits, h):
+        if not (persons or person_ents) and country is None and not self._named_body(hits, h) \
+                and not self._names_below(h):
             # Nobody in particular: weapons with no owner ("48 missiles"), party plurals that
             # only the story's pair can fill ("the presidents" → that pair, else nobody), and
             # words for anybody ("other people").
@@ -548,6 +549,16 @@ class _Run:
         # "travelled to Moscow", "withdrawal from Donetsk" are places; "unacceptable to Kyiv",
         # "a call from Moscow" actors (the word lists are data: mention_words.yaml)
         return in_location_role(tok)
+
+    def _names_below(self, h) -> bool:
+        """Does a state, group or place hang below the head ("the leaders of Britain and France",
+        "nations including Japan", "all parties to the conflict in Yemen")? Then the phrase is
+        about them, not about nobody."""
+        if not self._parsed[h.i]:
+            return False
+        return any(t.i != h.i and t.i in self.tok_hit and (self.tok_hit[t.i].entry is not None
+                                                          or self.tok_hit[t.i].country)
+                   for t in h.subtree)
 
     def _named_body(self, hits, h) -> bool:
         """A named organisation, group or person in the phrase, or a name at its head."""
