@@ -220,6 +220,7 @@ def nlp(actors_only):
     ("She rejected the plan.", "She", "pronoun"),
     ("It was a cold night.", "It", None),
     ("The summit ended without a statement.", "The summit", None),
+    ("Several nations including Chile and Peru signed the accord.", "Several nations", "group"),
 ])
 def test_actor_kind(nlp, text, phrase, kind):
     from eventwire.actors.kinds import actor_kind, is_actor_mention
