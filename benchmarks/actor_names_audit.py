@@ -59,6 +59,8 @@ negotiators negotiator mediators mediator chancellor premier king queen emir pri
 commander commanders guard guards intelligence service services embassy staff members member
 investigators investigator student experts analysts monitors inspectors observers voters citizens people
 population families villagers farmers doctors allies ally nations countries states
+terrorists terrorist victims children women reporters migrants refugees parents hostages detainees
+voters lawyers worshippers worshipers settlers
 """.split())
 # plural nouns that stand for parties only through the text around them
 PARTY_PLURALS = {"sides", "parties", "presidents", "leaders", "countries", "nations", "states",
