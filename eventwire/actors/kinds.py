@@ -139,7 +139,7 @@ def actor_kind(span) -> Optional[str]:
     if ent in NOT_ACTOR_ENTS:
         return None
     if not evidence and head.dep_:
-        # "nations including Japan", "the leaders of Kenya and Uganda": the parties hang below
+        # "nations including Chile", "the leaders of Kenya and Uganda": the parties hang below
         evidence = _kb_kinds(kb, [t for t in head.subtree if t.i != head.i])[1]
     lemma = (head.lemma_ or head.lower_).lower()
     last_two = " ".join(t.lower_ for t in content[-2:])

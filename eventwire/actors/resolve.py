@@ -551,8 +551,8 @@ class _Run:
         return in_location_role(tok)
 
     def _names_below(self, h) -> bool:
-        """Does a state, group or place hang below the head ("the leaders of Britain and France",
-        "nations including Japan", "all parties to the conflict in Yemen")? Then the phrase is
+        """Does a state, group or place hang below the head ("the leaders of Kenya and Uganda",
+        "nations including Chile", "all sides in the war in Sudan")? Then the phrase is
         about them, not about nobody."""
         if not self._parsed[h.i]:
             return False
