@@ -233,6 +233,8 @@ def test_actor_kind(nlp, text, phrase, kind):
 
 
 def test_counts_are_cut_from_the_actor(actors_only):
+    a = _find(_actors(actors_only, "Paris sent an additional 2,500 French troops to Estonia."), "French troops")
+    assert (a.name, a.country) == ("French troops", "FRA")
     actors = _actors(actors_only, "Kyiv said it had handed over about 800 Russian soldiers on Friday.")
     a = _find(actors, "Russian soldiers")
     assert (a.country, a.sector) == ("RUS", "MIL")

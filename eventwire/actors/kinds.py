@@ -58,7 +58,7 @@ def strip_count(tokens: list) -> list:
 
 _NUMBER_WORDS = frozenset("""one two three four five six seven eight nine ten eleven twelve twenty
 thirty forty fifty hundred hundreds thousand thousands million millions dozen dozens several
-numerous some many few""".split())
+numerous some many few more additional extra further""".split())
 
 
 def in_location_role(tok) -> bool:
