@@ -2,7 +2,10 @@
 
 Reads ../shared/gold/events/ngec2025_actor_resolution_expectations.jsonl (skipped when absent) and
 prints country and sector accuracy. An expected empty value, "UNK" or "JNK" means "no country / no
-sector" and is matched by None. The set is for measuring only: nothing is tuned item by item to it.
+sector" and is matched by None. The set is for measuring only: nothing is tuned item by item to it,
+and the figure is out-of-sample: knowledge-base entries, aliases and agent words that only this
+file explained were taken out (see the actors note), and the knowledge base grows only from
+general lists of world actors and from realnews_train.
 """
 from __future__ import annotations
 
@@ -14,8 +17,10 @@ from eventwire.actors.kb import codes_equivalent
 from eventwire.actors.resolve import ActorResolver, resolve_phrase
 
 NONE = {None, "", "UNK", "JNK", "????"}
-COUNTRY_FLOOR = 0.85   # the goal is 0.90; the floor guards against regressions
-SECTOR_FLOOR = 0.80
+# The goals are 0.90 / 0.80; the floors sit a little under today's out-of-sample figures
+# (0.78 / 0.70) and guard against regressions.
+COUNTRY_FLOOR = 0.75
+SECTOR_FLOOR = 0.67
 
 
 def _same(got, want) -> bool:

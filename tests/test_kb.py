@@ -17,7 +17,8 @@ DATA = Path(kbmod.__file__).resolve().parents[1] / "data" / "actors"
 ISO3 = re.compile(r"^[A-Z]{3}$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # country codes that are not ISO 3166 states: CAMEO-style regional/IGO codes used in the data
-GROUP_CODES = {"UN", "IGO", "NATO", "EU", "AFR", "WAF", "SEA", "ARB", "AMR"}
+GROUP_CODES = {"UN", "IGO", "NATO", "EU", "AFR", "WAF", "SEA", "ARB", "AMR", "G7", "G20", "WTO", "IMF", "IAEA",
+               "OPEC", "OSCE", "ASEAN", "AU", "GCC", "ICRC", "IMG"}
 
 
 def _csv(name):
@@ -196,3 +197,30 @@ def test_old_cameo_codes_are_equivalent():
     assert kbmod.codes_equivalent("JAP", "JPN") and kbmod.codes_equivalent("IGO", "UN")
     assert kbmod.codes_equivalent("RUS", "RUS") and not kbmod.codes_equivalent("RUS", "UKR")
     assert not kbmod.codes_equivalent("UN", "IGO") and not kbmod.codes_equivalent(None, "USA")
+
+
+def test_igo_codes_as_news_gold_writes_them_and_legacy_codes_still_match(kb):
+    assert kb.entries["g7"].country == "G7" and kb.entries["au"].country == "AU"
+    assert kbmod.codes_equivalent("IGO", "G7") and kbmod.codes_equivalent("AFR", "AU")
+    assert not kbmod.codes_equivalent("G7", "IGO")
+
+
+def test_transnational_militants_have_no_home_country(kb):
+    # the Islamic State and al-Qaeda fight in many states: IMG; their regional branches and
+    # national armed groups take the state they fight in
+    assert kb.entries["isis"].country == kb.entries["alqaeda"].country == "IMG"
+    assert kb.entries["aqap"].country == "YEM"
+    for gid, iso in (("hamas", "PSE"), ("taliban", "AFG"), ("houthis", "YEM"), ("hezbollah", "LBN")):
+        assert kb.entries[gid].country == iso
+
+
+def test_people_are_placed_by_their_own_office(kb):
+    mueller = kb.entries[kbmod.person_id("Robert Mueller")]
+    assert mueller.role_at("2018-03-01").title == "special counsel" and mueller.country == "USA"
+
+
+def test_mention_words_are_lower_case_lists():
+    data = yaml.safe_load((DATA / "mention_words.yaml").read_text("utf-8"))
+    for key in ("quantity_words", "equipment", "party_plurals", "vague_nouns", "locative_preps", "motion_words",
+                "party_pronouns"):
+        assert data[key] and all(isinstance(w, str) and w == w.lower() for w in data[key]), key

@@ -12,7 +12,7 @@ The facts live in ``eventwire/data/actors/`` (written by the project, checked by
                          sector, start, end (ISO dates; empty end = still in office), leader (1 when
                          the role is the country's top executive, so "the Russian leader" finds it)
     places.csv           regions and cities that are not states (name, country): never actors
-                         themselves, they place the words around them ("Kyiv police")
+                         themselves, they place the words around them ("Odesa port authorities")
     peoples.csv          peoples and ethnic groups ("Tamil", "Chechen") → a country, used the
                          same way ("Tamil refugees" → LKA)
     agents.csv           agent words → sector ("troops" → MIL, "spokesman" → GOV, title=1 when the

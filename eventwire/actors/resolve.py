@@ -32,20 +32,17 @@ from typing import Optional
 
 from ..model import Actor, Document, Mention
 from .kb import Entry, KnowledgeBase, load_kb
+from .kinds import in_location_role, strip_count, words
 
 MOD_DEPS = {"compound", "amod", "poss", "nmod", "flat", "nummod", "det", "case", "quantmod", "npadvmod"}
 NOUNISH = {"NOUN", "PROPN"}
-LOCATIVE = {"in", "at", "near", "inside", "outside", "across", "throughout", "within", "around",
-            "into", "over", "towards", "toward", "along", "beyond"}
-MOTION_VERBS = {"go", "travel", "fly", "return", "come", "send", "deploy", "arrive", "move", "head",
-                "flee", "trip", "visit", "journey", "deport", "extradite", "export", "ship", "bring"}
 COMPLEMENT_PREPS = {"of", "for"}
 CONTEXT_PREPS = {"in", "from"}
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
 PLURAL = {"they", "them", "their", "theirs"}
 TWO_WORDS = re.compile(r"^(?:the\s+)?(?:two|both)\s+(sides|countries|nations|states|leaders|men|presidents|governments|parties|delegations)$", re.I)
-PERSON_PAIR_NOUNS = {"leaders", "men", "presidents"}
+PERSON_PAIR_NOUNS = {"leaders", "men", "presidents", "ministers", "foreign ministers", "heads of state"}
 FORMER = {"former", "ex", "retired", "disgraced", "ousted", "deposed", "late"}
 SKIP_PERSONS = {"god", "allah", "jesus"}
 MAX_SPAN_TOKENS = 14
@@ -53,6 +50,8 @@ DETERMINERS = {"the", "a", "an"}
 STANCE_PREFIXES = {"pro", "anti", "non"}
 NOT_LOCAL = {"foreign", "international", "western", "multinational", "peacekeeping", "allied", "regional"}
 # sectors of actors that belong to a state, so that the state around them places them
+# states where a person's family name comes first ("Kim Jong Un" → "Kim")
+FAMILY_NAME_FIRST = {"CHN", "PRK", "KOR", "TWN", "VNM", "HKG", "MNG", "HUN"}
 PLACED_SECTORS = {"GOV", "MIL", "COP", "LEG", "JUD", "SPY", "OPP", "PTY", "ELI"}
 
 
@@ -95,6 +94,7 @@ class _Run:
         self.ent_of: dict[int, object] = {}
         self.used: set[int] = set()     # tokens already inside a mention
         self.pairs_pending: list = []   # (first token, end token, noun) of "the two sides"
+        self.titles_pending: list = []  # (head token, start, end, title) of a bare "the president"
 
     # -- driver ----------------------------------------------------------------------------
     def run(self) -> None:
@@ -301,9 +301,6 @@ class _Run:
     def _resolve(self, p: Phrase) -> None:
         doc, kb, h = self.doc, self.kb, p.head
         toks = p.tokens
-        idx = {t.i for t in toks}
-        hits = _unique([self.tok_hit[i] for i in sorted(idx) if i in self.tok_hit])
-        ctx_hits = _unique([self.tok_hit[t.i] for t in p.context if t.i in self.tok_hit])
         low = h.lower_
         if h.pos_ == "PRON" or (not self._parsed[h.i] and low in MALE | FEMALE | PLURAL):
             return  # pronouns after every named mention exists
@@ -312,6 +309,13 @@ class _Run:
         if TWO_WORDS.match(span_text.strip()):
             self.pairs_pending.append((toks[0].i, toks[-1].i + 1, h.lower_))
             return
+        # a count is not part of the actor: "about 1,200 Ukrainian prisoners" are the prisoners
+        kept = strip_count(toks)
+        if len(kept) < len(toks) and h in kept:
+            toks = kept
+        idx = {t.i for t in toks}
+        hits = _unique([self.tok_hit[i] for i in sorted(idx) if i in self.tok_hit])
+        ctx_hits = _unique([self.tok_hit[t.i] for t in p.context if t.i in self.tok_hit])
 
         persons = [x for x in hits if x.entry is not None and x.entry.kind == "person"]
         person_ents = [e for e in _unique([self.ent_of.get(i) for i in sorted(idx)]) if e is not None
@@ -322,6 +326,18 @@ class _Run:
                               | {i for e in person_ents for i in range(e.start, e.end)})
         former = any(t.lower_ in FORMER for t in toks)
         start, end = self._span(toks)
+        if not (persons or person_ents) and country is None and not self._named_body(hits, h) \
+                and not self._names_below(h):
+            # Nobody in particular: weapons with no owner ("48 missiles"), party plurals that
+            # only the story's pair can fill ("the presidents" → that pair, else nobody), and
+            # words for anybody ("other people").
+            w, lem = words(), self._lem[h.i]
+            if lem in w["equipment"] or low in w["equipment"]:
+                return
+            if low in w["party_plurals"] or lem in w["vague_nouns"] or low in w["vague_nouns"]:
+                if low in w["party_plurals"] and toks[0].lower_ in ("the", "both", "all"):
+                    self.pairs_pending.append((toks[0].i, toks[-1].i + 1, low))
+                return
 
         # a person named in the phrase
         if persons or person_ents:
@@ -340,7 +356,7 @@ class _Run:
         head_hit = self.tok_hit.get(h.i)
         if (head_hit is not None and head_hit.entry is not None and head_hit.entry.kind != "state"
                 and country not in _foreign(head_hit.entry)):
-            head_hit = None  # "Chile's Defense Department" is not the Pentagon
+            head_hit = None  # "Brazil's Defense Ministry" is not the Pentagon
             agents = self._agents(toks, exclude={i for x in hits for i in range(x.start, x.end)
                                                  if x.entry is None or x.entry.kind == "state"})
         if head_hit is not None and head_hit.entry is not None and head_hit.entry.kind != "state":
@@ -382,16 +398,22 @@ class _Run:
             if person is not None:
                 self._mention(person, start, end, "title", toks)
                 return
+            if country is None and not hits:
+                # "the President" in a story about one country: its holder, decided once the
+                # whole article is read (see _finish)
+                self.titles_pending.append((h, start, end, head_agent[4]))
+                self.used.update(t.i for t in toks)
+                return
 
         # a description: an agent word at the head, or in a phrase about something else
-        # ("army accountant", "Minsk police station")
+        # ("navy cook", "Lagos police headquarters")
         left_agents = [a for a in agents if a[3] < h.i]
         if head_agent is not None or (left_agents and (h.i not in self.tok_hit or self.tok_hit[h.i].how == "place")
                                        and (self._noun[h.i] or h.pos_ == "ADJ")):
             ag = head_agent or left_agents[-1]
             sector = ag[0]
             # a named group or institution in the phrase decides the sector of its members
-            # ("Hamas fighters" REB, "FSB officers" SPY, "president of the Riigikogu" LEG)
+            # ("Hamas fighters" REB, "FSB officers" SPY, "members of the Bundestag" LEG)
             org = next((x.entry for x in hits if x.entry is not None and x.entry.kind in
                         ("organisation", "group", "igo") and x.entry.sector), None)
             if org is not None and org.sector not in ("IGO", "GOV"):
@@ -508,7 +530,7 @@ class _Run:
 
     def _is_person(self, ent) -> bool:
         if ent.text.lower() in SKIP_PERSONS or not self._propn[ent.root.i]:
-            return False  # "antiwar protesters" tagged PERSON is a description, not a name
+            return False  # "climate marchers" tagged PERSON is a description, not a name
         is_place, _ = self.kb.place(ent.text)
         if is_place:
             return False
@@ -524,15 +546,24 @@ class _Run:
         return True
 
     def _locative(self, tok) -> bool:
-        t = tok
-        while t.dep_ == "conj" and t.head is not t:
-            t = t.head
-        if t.dep_ != "pobj":
+        # "travelled to Moscow", "withdrawal from Donetsk" are places; "unacceptable to Kyiv",
+        # "a call from Moscow" actors (the word lists are data: mention_words.yaml)
+        return in_location_role(tok)
+
+    def _names_below(self, h) -> bool:
+        """Does a state, group or place hang below the head ("the leaders of Kenya and Uganda",
+        "nations including Chile", "all sides in the war in Sudan")? Then the phrase is
+        about them, not about nobody."""
+        if not self._parsed[h.i]:
             return False
-        prep = t.head.lower_
-        if prep == "to":  # "travelled to Moscow" is a place, "unacceptable to Kyiv" an actor
-            return t.head.head.lemma_.lower() in MOTION_VERBS
-        return prep in LOCATIVE
+        return any(t.i != h.i and t.i in self.tok_hit and (self.tok_hit[t.i].entry is not None
+                                                          or self.tok_hit[t.i].country)
+                   for t in h.subtree)
+
+    def _named_body(self, hits, h) -> bool:
+        """A named organisation, group or person in the phrase, or a name at its head."""
+        return any(x.entry is not None and x.entry.kind != "state" for x in hits) or \
+            (self._propn[h.i] and h.i not in self.tok_hit)
 
     def _span(self, toks) -> tuple[int, int]:
         s = toks[0]
@@ -572,6 +603,16 @@ class _Run:
                 if a.sector is None and sector:
                     a.sector = sector
                 return a
+        # a known person named in full earlier: "Johnson" after "Boris Johnson", "Kim" after
+        # "Kim Jong Un" (family name first where that is the custom)
+        if len(name.split()) == 1:
+            for a in self.actors.values():
+                parts = a.name.split()
+                if a.kind != "person" or a.kb_id is None or len(parts) < 2:
+                    continue
+                family = {parts[-1].lower()} | ({parts[0].lower()} if a.country in FAMILY_NAME_FIRST else set())
+                if last in family:
+                    return a
         role = None
         titles = [a for a in agents if a[1]]
         if titles:
@@ -727,7 +768,7 @@ class _Run:
 
     def _place_by_context(self) -> None:
         """An official, force or titled person found only in the text and with no country in its
-        own phrase ("President Levy Mwanawasa", "the police") takes the country of the nearest
+        own phrase ("President Ana Quispe", "the police") takes the country of the nearest
         state named in the same sentence, else the state the article is mostly about."""
         doc = self.doc
         states = [(m.start, a.country) for a in self.actors.values()
@@ -750,14 +791,39 @@ class _Run:
                 continue  # "foreign troops stationed in Ukraine" are not Ukraine's
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
             sent = span.sent if span is not None else None
+            # A person is placed by what stands before the name ("Peru's President Ana Quispe
+            # …"), never by the states the sentence goes on to talk about: a prosecutor who
+            # questions Russians is not Russian.
             near = [(abs(st - m.start), c) for st, c in states
-                    if sent is not None and sent.start_char <= st < sent.end_char]
+                    if sent is not None and sent.start_char <= st < sent.end_char
+                    and (a.kind != "person" or st < m.start)]
             if near:
                 a.country = min(near)[1]
             elif dominant:
                 a.country = dominant
 
+    def _dominant_state(self) -> Optional[str]:
+        """The state an article is mostly about: named at least twice and in at least half of
+        the mentions of states, else None."""
+        counts: dict = {}
+        for a in self.actors.values():
+            if a.country and (a.kind == "state" or (a.kb_id or "").startswith("state:")):
+                counts[a.country] = counts.get(a.country, 0) + sum(1 for m in a.mentions if m.how != "pronoun")
+        if not counts:
+            return None
+        top = max(counts, key=counts.get)
+        return top if counts[top] >= 2 and counts[top] >= 0.5 * sum(counts.values()) else None
+
+    def _titles_by_article(self) -> None:
+        dominant = self._dominant_state()
+        for h, start, end, title in self.titles_pending:
+            person = self._title_holder(title, dominant) if dominant else None
+            if person is None:
+                person = self._description(None, "GOV", h, _strip_det(self.text[start:end]), kind="person")
+            person.mentions.append(Mention(start, end, self.text[start:end], "title"))
+
     def _finish(self) -> None:
+        self._titles_by_article()
         self._place_by_context()
         actors = [a for a in self.actors.values() if a.mentions]
         for a in actors:

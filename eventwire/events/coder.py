@@ -23,6 +23,7 @@ from typing import Optional
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
+from ..actors.kinds import is_actor_mention
 from ..ingest.html import is_boilerplate
 from ..model import ActorRef, Document, Event, Span
 from .classifier import load_model
@@ -248,6 +249,8 @@ class EventCoder:
             if speaker is not None:
                 return speaker
         if tok.pos_ in ("PRON", "DET") or tok.is_stop or need_party and not is_party(tok):
+            return None
+        if not is_actor_mention(tok):  # a count, a place where it happens, a generic noun
             return None
         return ActorRef(actor=None, name=document.text[start:end], mention=Span.of(document.text, start, end))
 
