@@ -177,6 +177,7 @@ class _Found:
     speaker: Optional[ActorRef] = None
     para: int = 0
     attribution: list = field(default_factory=list)   # (start, end) regions to look for a channel
+    parent: Optional["_Found"] = None      # the statement a partial quote is part of (same speaker)
 
 
 class QuoteFinder:
@@ -188,9 +189,10 @@ class QuoteFinder:
     def annotate(self, doc, document: Document) -> None:
         text = doc.text
         self._para_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self._quoted = find_quoted(text, self.lex)
         direct = self._direct(doc, document)
         used_cues = {f.cue.i for f in direct if f.cue is not None and not isinstance(f.cue, tuple)}
-        quoted = [(q.start, q.end) for q in find_quoted(text, self.lex)]
+        quoted = [(q.start, q.end) for q in self._quoted]
         indirect = self._indirect(doc, used_cues, [f.content for f in direct], quoted)
         # A cue-less direct quote inside reported speech is a partial quote: the reported
         # statement is the quote ("Clinton says Trump's “latest meltdown is unhinged”").
@@ -201,6 +203,7 @@ class QuoteFinder:
                 continue
             kept.append(f)
         found = sorted(kept + indirect, key=lambda f: f.content[0])
+        found = sorted(found + self._partials(doc, found), key=lambda f: (f.content[0], -f.content[1]))
         self._resolve(doc, document, found)
         for n, f in enumerate(found, 1):
             cue = None
@@ -236,7 +239,7 @@ class QuoteFinder:
 
     def _direct(self, doc, document) -> list[_Found]:
         text = doc.text
-        quoted = find_quoted(text, self.lex)
+        quoted = self._quoted
         inside = [(q.open, q.close) for q in quoted]
         out: list[_Found] = []
         i = 0
@@ -308,6 +311,36 @@ class QuoteFinder:
                 f.speaker_tok = "inherit"
             out.append(f)
             i = j + 1
+        return out
+
+    # partial quotes ----------------------------------------------------------------------------
+    def _partials(self, doc, found: list[_Found]) -> list[_Found]:
+        """Every quoted passage not yet a statement of its own: a phrase quoted inside a
+        paraphrase (the minister said the talks were "a waste of time"), a scare-quoted word
+        someone used (called the ceasefire "fragile"), each half of a split quote. Each is
+        attributed to the statement it sits in, else to the clause that quotes it."""
+        text = doc.text
+        have = [f.content for f in found]
+        out: list[_Found] = []
+        for q in self._quoted:
+            s, e = _strip(text, q.start, q.end)
+            if e <= s or any(abs(a - s) <= 2 and abs(b - e) <= 2 for a, b in have):
+                continue
+            if _title_like(text, q.open, s, e):
+                continue
+            f = _Found(content=(s, e), direct=True, para=self._para(s))
+            parents = [g for g in found if g.content[0] <= s and e <= g.content[1]]
+            if parents:
+                parent = min(parents, key=lambda g: g.content[1] - g.content[0])
+                f.parent, f.cue, f.attribution = parent, parent.cue, parent.attribution
+            else:
+                verb = _quoting_verb(doc, s, e)
+                if verb is not None:
+                    f.cue, f.speaker_tok = verb, _subject(verb)
+                    f.attribution = _outside(doc, verb, (s, e))
+                else:
+                    f.speaker_tok = "inherit"
+            out.append(f)
         return out
 
     # indirect speech -------------------------------------------------------------------------
@@ -444,6 +477,8 @@ class QuoteFinder:
         text = doc.text
         last: Optional[ActorRef] = None
         for f in found:
+            if f.parent is not None:
+                continue
             if f.speaker_tok == "inherit":
                 f.speaker = last
                 continue
@@ -462,6 +497,9 @@ class QuoteFinder:
             f.speaker = self._ref(document, text, head, s, e, last)
             if f.speaker is not None:
                 last = f.speaker
+        for f in found:
+            if f.parent is not None:
+                f.speaker = f.parent.speaker
 
     def _ref(self, document, text, head, s, e, last: Optional[ActorRef]) -> ActorRef:
         found = document.mentions_in(s, e)
@@ -495,6 +533,40 @@ class QuoteFinder:
                     and _lines_between(text, prev.content.end, q.content.start) == 0):
                 q.channel = prev.channel
             prev = q
+
+
+_TITLE_SMALL = frozenset("a an and the of in on for to at by with from or de la".split())
+_TITLE_BEFORE = re.compile(r"(?:\b(?:on|in|of|the|titled|entitled)|['’]s)\W*$", re.I)
+
+
+def _title_like(text: str, open_: int, s: int, e: int) -> bool:
+    """A quoted title or name ("Meet the Press", the film "Innocence of Muslims"): every word
+    capitalised and the phrase set where a title goes, not where words are spoken."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", text[s:e])
+    if not words or len(words) > 8:
+        return False
+    if not all(w[0].isupper() or w.lower() in _TITLE_SMALL for w in words):
+        return False
+    if all(w.isupper() for w in words if len(w) > 1):
+        return False          # SHOUTED words are someone's, not a title
+    return bool(_TITLE_BEFORE.search(text[max(0, open_ - 20):open_]))
+
+
+def _quoting_verb(doc, s: int, e: int):
+    """The verb that quotes a phrase: up the parse from the phrase to the first verb outside it
+    that has a subject ("Russia called the move “extremely negative”" → called)."""
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    node = span.root
+    for _ in range(12):
+        if node.head is node:
+            break
+        node = node.head
+        if node.idx >= e or node.idx < s:
+            if node.pos_ in ("VERB", "AUX") and _subject(node) is not None:
+                return node
+    return None
 
 
 def _lines_between(text: str, a: int, b: int) -> int:
