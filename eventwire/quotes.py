@@ -475,6 +475,7 @@ class QuoteFinder:
     # speakers --------------------------------------------------------------------------------
     def _resolve(self, doc, document: Document, found: list[_Found]) -> None:
         text = doc.text
+        self._kinds = {a.id: a.kind for a in document.actors}
         last: Optional[ActorRef] = None
         for f in found:
             if f.parent is not None:
@@ -505,7 +506,23 @@ class QuoteFinder:
         found = document.mentions_in(s, e)
         if found:
             actor, mention = _best_mention(found, head)
-            return document.ref(actor, mention)
+            if head is not None and head.lower_ in ("he", "she") and last is not None and last.actor \
+                    and mention.how == "pronoun" and actor.id != last.actor and self._kinds.get(last.actor) == "person":
+                # "…,” he said: a pronoun speaker is the one quoted just before, more often than
+                # the last person the text named (who is usually the one talked about).
+                return ActorRef(last.actor, last.name, last.country, last.sector,
+                                Span.of(text, head.idx, head.idx + len(head)))
+            if head is not None and not (mention.start <= head.idx < mention.end) \
+                    and head.pos_ == "NOUN" and _modifies(mention, head):
+                # "Obama administration officials", "a senior U.S. official": the speaker is the
+                # group or official the name qualifies, named as written, with its country.
+                phrase = _LEADING_ARTICLE.sub("", text[s:e])
+                return ActorRef(None, phrase, actor.country, actor.sector, Span.of(text, s, e))
+            ref = document.ref(actor, mention)
+            if mention.how == "metonym" and actor.kind != "person":
+                # "the White House said": a reader names the body that spoke, not the state
+                ref.name = _LEADING_ARTICLE.sub("", mention.text)
+            return ref
         if head is not None and head.lower_ in PRONOUNS and last is not None and head.lower_ != "i":
             return ActorRef(last.actor, last.name, last.country, last.sector,
                             Span.of(text, head.idx, head.idx + len(head)))
@@ -567,6 +584,19 @@ def _quoting_verb(doc, s: int, e: int):
             if node.pos_ in ("VERB", "AUX") and _subject(node) is not None:
                 return node
     return None
+
+
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+def _modifies(mention: Mention, head) -> bool:
+    """True when the mention is a modifier inside the speaker phrase headed by ``head`` ("Obama"
+    in "the Obama campaign", "U.S." in "a senior U.S. official"), not a name in apposition."""
+    for t in head.lefts:
+        if t.dep_ in ("compound", "poss", "amod", "nmod", "npadvmod") and t.idx < mention.end \
+                and mention.start < t.right_edge.idx + len(t.right_edge) and t.left_edge.idx <= mention.start:
+            return True
+    return False
 
 
 def _lines_between(text: str, a: int, b: int) -> int:
