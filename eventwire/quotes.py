@@ -178,12 +178,16 @@ class _Found:
     para: int = 0
     attribution: list = field(default_factory=list)   # (start, end) regions to look for a channel
     parent: Optional["_Found"] = None      # the statement a partial quote is part of (same speaker)
+    partial: bool = False                  # a quoted phrase found by _partials
 
 
 class QuoteFinder:
     def __init__(self, nlp):
         self.nlp = nlp
         self.lex = lexicon()
+        nouns = _yaml("speaker_nouns.yaml") or {}
+        self.speaker_nouns = {k: frozenset(w.lower() for w in nouns.get(k) or [])
+                              for k in ("documents", "bodies", "media", "people")}
 
     # public entry point --------------------------------------------------------------------
     def annotate(self, doc, document: Document) -> None:
@@ -328,7 +332,7 @@ class QuoteFinder:
                 continue
             if _title_like(text, q.open, s, e):
                 continue
-            f = _Found(content=(s, e), direct=True, para=self._para(s))
+            f = _Found(content=(s, e), direct=True, para=self._para(s), partial=True)
             parents = [g for g in found if g.content[0] <= s and e <= g.content[1]]
             if parents:
                 parent = min(parents, key=lambda g: g.content[1] - g.content[0])
@@ -477,6 +481,7 @@ class QuoteFinder:
         text = doc.text
         self._kinds = {a.id: a.kind for a in document.actors}
         last: Optional[ActorRef] = None
+        history: list[ActorRef] = []      # speakers so far, in text order
         for f in found:
             if f.parent is not None:
                 continue
@@ -495,12 +500,64 @@ class QuoteFinder:
                     and head.head.head.pos_ in ("NOUN", "PROPN"):
                 head = head.head.head         # "Marc Morial, …, who said …": the antecedent
             s, e = _speaker_phrase(head)
-            f.speaker = self._ref(document, text, head, s, e, last)
+            f.speaker = self._stand_in(doc, document, f, head, s, e,
+                                       self._ref(document, text, head, s, e, last), last, history)
             if f.speaker is not None:
                 last = f.speaker
+                history.append(f.speaker)
         for f in found:
             if f.parent is not None:
                 f.speaker = f.parent.speaker
+
+    def _stand_in(self, doc, document, f: _Found, head, s: int, e: int, ref: ActorRef,
+                  last: Optional[ActorRef], history: list) -> ActorRef:
+        """Who speaks when the speaker phrase names nobody: a document speaks for its issuer,
+        "the ministry" for the ministry named before, "the newspaper" for the paper named before;
+        a partial quote whose quoting clause has no speaker as subject keeps the last speaker."""
+        words = self.speaker_nouns
+        if head.pos_ in ("PROPN", "PRON") or any(t.pos_ == "PROPN" for t in head.subtree
+                                                  if s <= t.idx < e):
+            return ref
+        lemma = head.lemma_.lower()
+        here = ref.mention or Span.of(doc.text, s, e)
+        if lemma in words["documents"]:
+            prior = next((h for h in reversed(history) if h.mention and h.mention.start < s
+                          and s - h.mention.start < 1500), None)
+            if prior is not None:
+                return ActorRef(prior.actor, prior.name, prior.country, prior.sector, here)
+            body = self._named_before(doc, document, s, None)
+            return body if body is not None else ref
+        if lemma in words["bodies"]:
+            body = self._named_before(doc, document, s, lemma, media=lemma in words["media"])
+            if body is not None:
+                return ActorRef(body.actor, body.name, body.country, body.sector, here)
+            return ref
+        if f.cue is not None and not isinstance(f.cue, tuple) and f.direct and ref.actor is None \
+                and lemma not in words["people"] and last is not None and f.partial:
+            return last
+        return ref
+
+    def _named_before(self, doc, document, before: int, word: Optional[str], media: bool = False):
+        """The nearest organisation named before ``before`` whose name has ``word`` (any
+        organisation when ``word`` is None; a media organisation for media nouns)."""
+        best = None
+        for actor in document.actors:
+            if actor.kind == "person":
+                continue
+            for m in actor.mentions:
+                if m.end > before or (best is not None and m.start <= best[0]):
+                    continue
+                if m.how not in ("name", "metonym"):
+                    continue
+                if word is None or word in m.text.lower() or word in actor.name.lower() \
+                        or (media and actor.sector == "MED"):
+                    best = (m.start, ActorRef(actor.id, actor.name, actor.country, actor.sector))
+        for ent in doc.ents:
+            if ent.end_char > before or ent.label_ != "ORG" or (best is not None and ent.start_char <= best[0]):
+                continue
+            if word is None or word in ent.text.lower() or media:
+                best = (ent.start_char, ActorRef(None, _LEADING_ARTICLE.sub("", ent.text)))
+        return best[1] if best else None
 
     def _ref(self, document, text, head, s, e, last: Optional[ActorRef]) -> ActorRef:
         found = document.mentions_in(s, e)
@@ -692,9 +749,9 @@ def _attribution_follows(doc, close: int, cue) -> bool:
     first = next((t for t in span if not t.is_punct and not t.is_space and t.idx >= close), None)
     if first is None or first.i == cue.i:
         return True
-    subj = _subject(cue)
-    if subj is not None and subj.left_edge.i <= first.i <= subj.i:
-        return True
+    for subj in (_subject(cue), next((c for c in cue.children if c.dep_ in SUBJECT_DEPS), None)):
+        if subj is not None and subj.left_edge.i <= first.i <= subj.i:
+            return True
     return first.pos_ in ("ADV", "AUX") and first.i + 1 == cue.i
 
 
@@ -707,8 +764,17 @@ def _phrase_words(cue) -> int:
 
 
 def _subject(verb):
-    """The speaker word of a reporting verb: its subject, the agent of a passive, or the subject
-    of the verb it hangs from ("…, adding that …", "said and added")."""
+    """The speaker word of a reporting verb: its subject, the agent of a passive, the one quoted
+    ("quoted Kim as saying"), or the subject of the verb it hangs from ("…, adding that …",
+    "said and added", "issued a statement saying …")."""
+    quote = verb if verb.lemma_.lower() == "quote" else None
+    if quote is None and verb.dep_ == "pcomp" and verb.head.lower_ == "as" \
+            and verb.head.head.lemma_.lower() == "quote":
+        quote = verb.head.head
+    if quote is not None and any(c.dep_ == "prep" and c.lower_ == "as" for c in quote.children):
+        obj = next((c for c in quote.children if c.dep_ == "dobj"), None)
+        if obj is not None:
+            return obj
     for c in verb.children:
         if c.dep_ in SUBJECT_DEPS:
             return c
@@ -717,15 +783,24 @@ def _subject(verb):
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None:
                 return pobj
-    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
-        for c in verb.head.children:
-            if c.dep_ in SUBJECT_DEPS:
-                return c
-    # A parse that lost the subject: the name or pronoun right before the verb ("… Trump said").
+    node = verb
+    for _ in range(4):
+        if node.dep_ not in ("conj", "advcl", "xcomp", "acl", "dobj", "pobj", "prep", "pcomp") \
+                or node.head is node:
+            break
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            subj = next((c for c in node.children if c.dep_ in SUBJECT_DEPS), None)
+            if subj is not None:
+                return subj
+    # A parse that lost the subject: the name or pronoun right before the verb ("… Trump said",
+    # "… May said", where the tagger took the name for a modal).
     i = verb.i - 1
-    while i >= verb.sent.start and verb.doc[i].pos_ in ("AUX", "ADV", "PART"):
+    while i >= verb.sent.start and verb.doc[i].pos_ in ("AUX", "ADV", "PART") \
+            and not (verb.doc[i].tag_ == "MD" and verb.doc[i].text[:1].isupper() and i > verb.sent.start):
         i -= 1
-    if i >= verb.sent.start and verb.doc[i].pos_ in ("PROPN", "PRON", "NOUN") and verb.doc[i].dep_ != "dobj":
+    if i >= verb.sent.start and (verb.doc[i].pos_ in ("PROPN", "PRON", "NOUN") or verb.doc[i].tag_ == "MD") \
+            and verb.doc[i].dep_ != "dobj":
         return verb.doc[i]
     return None
 
