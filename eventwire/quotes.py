@@ -9,9 +9,11 @@ Indirect speech comes from the dependency parse: a reporting verb (``data/quotes
 with a subject and a clausal complement ("X said (that) …"), "according to X, …", and a few verbs
 whose content is an infinitive or object ("urged X to …", "called for …").
 
-One statement is one Quote: when an attribution interrupts a quote ("X," he said, "Y") or a quote
-continues in the same paragraph after its attribution, the content span runs from the first quoted
-word to the last (this is also how PolNeAR, our quote gold set, marks them).
+Each contiguous quoted passage is one Quote, as ANNOTATING.md counts them: a short phrase quoted
+inside a paraphrase or a scare-quoted word someone used is a quote of its own (attributed to the
+statement it sits in, or to the clause that quotes it), and so is each half of a split quote. The
+paraphrase around a partial quote is a reported statement too. (PolNeAR marks a split quote, or a
+paraphrase with its partial quote, as one attribution.)
 
 Speakers go through the actor stage (``Document.mentions_in``); a pronoun no actor covers falls back
 to the speaker of the quote before it; a speaker no actor covers ("officials", "reports") is kept as
@@ -266,14 +268,10 @@ class QuoteFinder:
                 if head.endswith((":", ",", "—", "–")) or re.search(r"\b(said|says|wrote|writes|added|adds|tweeted)$", head):
                     cue = self._cue_in(doc, head_start, q.open, inside, last=True)
                     where = "before"
-            # Split quote: "X," he said, "Y" — the attribution sits between two quotes.
+            # Each contiguous quoted passage is one statement: the halves of a split quote ("X," he
+            # said, "Y") are two, the second attributed like any partial quote (ANNOTATING.md).
             end_q = q
             j = i
-            if cue is not None and where == "after" and nxt is not None and tail_end == nxt.open \
-                    and self._para(nxt.open) == self._para(q.open) \
-                    and len(text[q.close:nxt.open].split()) <= _phrase_words(cue) + 4:
-                end_q = nxt
-                j = i + 1
             para = self._para(q.open)
             content = (s, _strip(text, end_q.start, end_q.end)[1])
             if mid and cue is not None and where == "after":
@@ -288,11 +286,6 @@ class QuoteFinder:
                 m = _DASH_NAME.match(text, end_q.close)
                 if m:
                     dash = m
-            if cue is None and dash is None and prev is not None and prev.direct and prev.para == para \
-                    and text[prev.content[1]:q.open].count("\n") == 0 and _sentence_gap(text, prev.content[1], q.open):
-                prev.content = (prev.content[0], content[1])     # the quote goes on after "he said."
-                i = j + 1
-                continue
             if dash is not None:
                 f = _Found(content=content, direct=True, cue=(dash.start(1), dash.end(1)), para=para,
                            speaker_tok=(dash.start(2), dash.end(2)))
@@ -520,14 +513,15 @@ class QuoteFinder:
             return ref
         lemma = head.lemma_.lower()
         here = ref.mention or Span.of(doc.text, s, e)
-        if lemma in words["documents"]:
+        definite = head.tag_ == "NN" and any(t.lower_ in ("the", "this", "that") for t in head.lefts)
+        if lemma in words["documents"] and definite:
             prior = next((h for h in reversed(history) if h.mention and h.mention.start < s
                           and s - h.mention.start < 1500), None)
             if prior is not None:
                 return ActorRef(prior.actor, prior.name, prior.country, prior.sector, here)
             body = self._named_before(doc, document, s, None)
             return body if body is not None else ref
-        if lemma in words["bodies"]:
+        if lemma in words["bodies"] and definite:
             body = self._named_before(doc, document, s, lemma, media=lemma in words["media"])
             if body is not None:
                 return ActorRef(body.actor, body.name, body.country, body.sector, here)
@@ -708,14 +702,6 @@ def _sentence_start(text: str, idx: int, floor: int) -> int:
     return best
 
 
-def _sentence_gap(text: str, a: int, b: int) -> bool:
-    """True when the text between two quotes is one short attribution sentence or nothing."""
-    gap = text[a:b]
-    if "\n" in gap or len(gap) > 400:
-        return False
-    return _sentence_end(gap, 0, len(gap)) >= len(gap.rstrip(" \"“”'`")) - 1
-
-
 def _starts_sentence(text: str, idx: int) -> bool:
     before = text[:idx].rstrip()
     return not before or before[-1] in ".!?:\n—–-\"”" or text[max(0, idx - 1)] == "\n"
@@ -753,14 +739,6 @@ def _attribution_follows(doc, close: int, cue) -> bool:
         if subj is not None and subj.left_edge.i <= first.i <= subj.i:
             return True
     return first.pos_ in ("ADV", "AUX") and first.i + 1 == cue.i
-
-
-def _phrase_words(cue) -> int:
-    subj = _subject(cue)
-    if subj is None:
-        return 1
-    s, e = _speaker_phrase(subj)
-    return len(cue.doc.text[s:e].split()) + 1
 
 
 def _subject(verb):
