@@ -66,6 +66,7 @@ class QuoteLexicon:
     double: dict
     single: dict
     abbreviations: frozenset
+    quoting_verbs: frozenset = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +81,7 @@ def lexicon() -> QuoteLexicon:
     marks = _yaml("quote_marks.yaml") or {}
     return QuoteLexicon(_word_list("reporting_verbs.txt"), _word_list("complement_verbs.txt"),
                         tuple(channels), marks.get("double", {}), marks.get("single", {}),
-                        _word_list("abbreviations.txt"))
+                        _word_list("abbreviations.txt"), _word_list("quoting_verbs.txt"))
 
 
 # -- quotation marks -------------------------------------------------------------------------
@@ -332,7 +333,19 @@ class QuoteFinder:
                 f.parent, f.cue, f.attribution = parent, parent.cue, parent.attribution
             else:
                 verb = _quoting_verb(doc, s, e)
-                if verb is not None:
+                sent = doc.char_span(s, e, alignment_mode="expand")
+                sent = sent[0].sent if sent is not None and len(sent) else None
+                beside = [g for g in found if g.cue is not None and sent is not None
+                          and g.content[0] < sent.end_char and sent.start_char < g.content[1]]
+                if verb is not None and (verb.lemma_.lower() in self.lex.reporting_verbs
+                                         or verb.lemma_.lower() in self.lex.quoting_verbs):
+                    f.cue, f.speaker_tok = verb, _subject(verb)
+                    f.attribution = _outside(doc, verb, (s, e))
+                elif beside:
+                    # a statement in the same sentence: the phrase is that speaker's
+                    parent = min(beside, key=lambda g: abs(g.content[0] - s))
+                    f.parent, f.cue, f.attribution = parent, parent.cue, parent.attribution
+                elif verb is not None:
                     f.cue, f.speaker_tok = verb, _subject(verb)
                     f.attribution = _outside(doc, verb, (s, e))
                 else:
