@@ -576,21 +576,44 @@ class QuoteFinder:
                 # the last person the text named (who is usually the one talked about).
                 return ActorRef(last.actor, last.name, last.country, last.sector,
                                 Span.of(text, head.idx, head.idx + len(head)))
-            if head is not None and not (mention.start <= head.idx < mention.end) \
-                    and head.pos_ == "NOUN" and _modifies(mention, head):
-                # "Obama administration officials", "a senior U.S. official": the speaker is the
-                # group or official the name qualifies, named as written, with its country.
+            covers = head is not None and mention.start <= head.idx < mention.end
+            if head is not None and not covers and head.pos_ == "NOUN" and _modifies(mention, head):
+                # "Obama administration officials", "a senior U.S. official", "a spokesman for
+                # Netanyahu": the speaker is the group or official the name qualifies, named as
+                # written, with its country.
                 phrase = _LEADING_ARTICLE.sub("", text[s:e])
                 return ActorRef(None, phrase, actor.country, actor.sector, Span.of(text, s, e))
+            if head is not None and not covers and head.pos_ == "PROPN" and head.ent_type_ == "PERSON" \
+                    and not any(m.start <= head.idx < m.end for _, m in found):
+                # "Marc Thiessen, a former Bush aide": the named speaker, not the name beside it
+                name = _name_of(head)
+                return ActorRef(None, self._full_name(head.doc, name.text), actor.country, None,
+                                Span.of(text, s, e))
             ref = document.ref(actor, mention)
             if mention.how == "metonym" and actor.kind != "person":
                 # "the White House said": a reader names the body that spoke, not the state
                 ref.name = _LEADING_ARTICLE.sub("", mention.text)
+            elif mention.how in ("description", "title") and actor.kind != "person" and actor.kb_id is None:
+                # "State Department officials": an unnamed group keeps the words that describe it
+                ref.name = _LEADING_ARTICLE.sub("", mention.text)
+            elif actor.kind == "person" and actor.kb_id is None and len(ref.name.split()) == 1:
+                ref.name = self._full_name(head.doc if head is not None else None, ref.name)
             return ref
         if head is not None and head.lower_ in PRONOUNS and last is not None and head.lower_ != "i":
             return ActorRef(last.actor, last.name, last.country, last.sector,
                             Span.of(text, head.idx, head.idx + len(head)))
         return ActorRef(None, text[s:e], mention=Span.of(text, s, e))
+
+    def _full_name(self, doc, name: str) -> str:
+        """A person named by one word ("Kim", "Gao") under the fullest name the article gives
+        that contains it ("Kim Jong Un", "Gao Feng")."""
+        if doc is None or " " in name.strip():
+            return name
+        best = name
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and len(ent.text) > len(best) and name in ent.text.split():
+                best = ent.text
+        return best
 
     # channels --------------------------------------------------------------------------------
     def _channel(self, text: str, f: _Found) -> Optional[str]:
@@ -653,12 +676,25 @@ def _quoting_verb(doc, s: int, e: int):
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
 
 
+def _name_of(tok):
+    """The proper name a PROPN token ends (its compound and flat parts)."""
+    left = tok
+    for c in tok.lefts:
+        if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN":
+            left = c if c.i < left.i else left
+    return tok.doc[left.i:tok.i + 1]
+
+
 def _modifies(mention: Mention, head) -> bool:
     """True when the mention is a modifier inside the speaker phrase headed by ``head`` ("Obama"
     in "the Obama campaign", "U.S." in "a senior U.S. official"), not a name in apposition."""
     for t in head.lefts:
         if t.dep_ in ("compound", "poss", "amod", "nmod", "npadvmod") and t.idx < mention.end \
                 and mention.start < t.right_edge.idx + len(t.right_edge) and t.left_edge.idx <= mention.start:
+            return True
+    for t in head.rights:      # "a spokesman for Netanyahu", "officials of the ministry"
+        if t.dep_ == "prep" and t.lower_ in ("for", "of", "from", "at", "in") and t.idx < mention.start \
+                and mention.end <= t.right_edge.idx + len(t.right_edge):
             return True
     return False
 
