@@ -568,8 +568,22 @@ class QuoteFinder:
 
     def _ref(self, document, text, head, s, e, last: Optional[ActorRef]) -> ActorRef:
         found = document.mentions_in(s, e)
+        if _JOINT.match(text[s:e]) and not any(m.how == "group" for _, m in found):
+            pair = _last_two(document, s, person=not _JOINT_STATES.search(text[s:e]))
+            if pair:
+                countries = {a.country for a in pair}
+                return ActorRef(None, f"{pair[0].name} and {pair[1].name}",
+                                countries.pop() if len(countries) == 1 else None, None, Span.of(text, s, e))
         if found:
             actor, mention = _best_mention(found, head)
+            joint = [a for a, m in found if m.how == "group" and (m.start, m.end) == (mention.start, mention.end)]
+            if mention.how == "group" and len(joint) >= 2:
+                # "the two leaders said", "both said": a joint speaker, named "A and B"
+                names = [a.name for a in joint]
+                countries = {a.country for a in joint}
+                return ActorRef(None, " and ".join(names[:-1]) + " and " + names[-1] if len(names) > 2 else
+                                f"{names[0]} and {names[1]}", countries.pop() if len(countries) == 1 else None,
+                                None, Span(mention.start, mention.end, mention.text))
             if head is not None and head.lower_ in ("he", "she") and last is not None and last.actor \
                     and mention.how == "pronoun" and actor.id != last.actor and self._kinds.get(last.actor) == "person":
                 # "…,” he said: a pronoun speaker is the one quoted just before, more often than
@@ -674,6 +688,24 @@ def _quoting_verb(doc, s: int, e: int):
 
 
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+_JOINT = re.compile(r"(?i)(?:both(?: men| women| leaders| sides| countries| governments| ministers)?|"
+                    r"the two \w+|the (?:leaders|presidents|ministers|sides|delegations))$")
+_JOINT_STATES = re.compile(r"(?i)\b(?:sides|countries|governments|delegations|nations)\b")
+
+
+def _last_two(document: Document, before: int, person: bool) -> Optional[tuple]:
+    """The two actors of one kind named last before ``before`` (for "the two leaders")."""
+    seen = []
+    for actor, m in sorted(((a, m) for a in document.actors for m in a.mentions
+                            if m.end <= before and m.how == "name"), key=lambda am: -am[1].start):
+        ok = actor.kind == "person" if person else actor.kind in ("state", "organisation", "igo", "group")
+        if ok and actor not in seen:
+            seen.append(actor)
+            if len(seen) == 2:
+                return seen[1], seen[0]
+    return None
 
 
 def _name_of(tok):

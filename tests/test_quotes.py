@@ -201,3 +201,14 @@ def test_seed_direct_quotes_are_direct(seed_doc):
     direct = {q.content.text[:20] for q in seed_doc.quotes if q.direct}
     assert direct == {"The subjects of the ", "I will then be speak", "We’ll see what happe",
                       "I have a very good r"}
+
+
+@pytest.mark.parametrize("text, first, second", [
+    ("President Biden met Prime Minister Benjamin Netanyahu of Israel on Sunday. "
+     "The two leaders affirmed that aid would continue to flow into the city.", "Biden", "Netanyahu"),
+    ("Chancellor Olaf Scholz hosted President Emmanuel Macron in Berlin. "
+     "Both said that the summit had gone well.", "Scholz", "Macron"),
+])
+def test_joint_speaker_names_both(pipeline, text, first, second):
+    [q] = quotes_of(pipeline, text)
+    assert first in q.speaker.name and second in q.speaker.name and " and " in q.speaker.name
