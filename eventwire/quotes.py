@@ -412,9 +412,14 @@ class QuoteFinder:
                 start, end_tok = comp.left_edge.idx, comp.right_edge
                 # "said it was opposed to the test and warned North Korea …": a second reporting
                 # verb coordinated inside the complement is the speaker's next act, not content.
-                for c in comp.rights:
-                    if c.dep_ == "conj" and c.lemma_.lower() in self.lex.reporting_verbs \
-                            and not any(g.dep_ in SUBJECT_DEPS for g in c.children):
+                # So is a participle after a comma ("…, noting that …", "…, adding …").
+                for c in sorted(comp.subtree, key=lambda t: t.i):
+                    if c.i <= comp.i or c.lemma_.lower() not in self.lex.reporting_verbs:
+                        continue
+                    if (c.dep_ == "conj" and c.head.i == comp.i
+                            and not any(g.dep_ in SUBJECT_DEPS for g in c.children)) \
+                            or (c.dep_ in ("advcl", "conj", "xcomp") and c.tag_ == "VBG"
+                                and c.i > 0 and doc[c.i - 1].text in (",", "—", "–", "--")):
                         cut = c.left_edge.i
                         while cut - 1 > comp.i and doc[cut - 1].dep_ in ("cc", "punct"):
                             cut -= 1
