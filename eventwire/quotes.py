@@ -500,6 +500,8 @@ class QuoteFinder:
                 f.speaker = last
                 continue
             if f.speaker_tok is None:
+                # no speaker word: the quote most likely goes on from the last statement
+                f.speaker = last
                 continue
             if isinstance(f.speaker_tok, tuple):          # a name after a dash: (start, end)
                 s, e = f.speaker_tok
@@ -516,6 +518,13 @@ class QuoteFinder:
             if f.speaker is not None:
                 last = f.speaker
                 history.append(f.speaker)
+        # A quote still without a speaker (it opens the article, or heads the paragraph that
+        # names its speaker): the speaker of the next statement close after it.
+        for i, f in enumerate(found):
+            if f.parent is None and f.speaker is None:
+                nxt = next((g for g in found[i + 1:] if g.parent is None and g.speaker is not None), None)
+                if nxt is not None and nxt.para - f.para <= 1:
+                    f.speaker = nxt.speaker
         for f in found:
             if f.parent is not None:
                 f.speaker = f.parent.speaker
