@@ -38,6 +38,7 @@ SPEAKER_RIGHT_DEPS = ("appos", "prep", "compound", "flat", "pobj", "nummod")
 PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
 MIN_UNCUED_WORDS = 6   # a quote with no attribution and fewer words is a scare quote or a title
 MIN_CONTENT_TOKENS = 3
+HEADLINE_CHARS = 400   # a "Name: …" headline is one of the first lines (later, it is a transcript turn)
 
 
 # -- data ------------------------------------------------------------------------------------
@@ -209,7 +210,8 @@ class QuoteFinder:
                                      (g.content for g in indirect)):
                 continue
             kept.append(f)
-        found = sorted(kept + indirect, key=lambda f: f.content[0])
+        found = sorted(kept + indirect + self._headlines(doc, document, kept + indirect),
+                       key=lambda f: f.content[0])
         found = sorted(found + self._partials(doc, found), key=lambda f: (f.content[0], -f.content[1]))
         self._resolve(doc, document, found)
         for n, f in enumerate(found, 1):
@@ -310,6 +312,37 @@ class QuoteFinder:
             out.append(f)
             i = j + 1
         return out
+
+    # headline-style attributions ------------------------------------------------------------
+    def _headlines(self, doc, document, found: list[_Found]) -> list[_Found]:
+        """A short line "Name: words" (a headline or a caption) states that Name said the words.
+        A quoted passage already found there gets the name as its speaker instead."""
+        text = doc.text
+        out = []
+        for m in _HEADLINE.finditer(text, 0, min(len(text), HEADLINE_CHARS)):
+            ns, ne = m.span(1)
+            if text[ns:ne].isupper() or _lines_between(text, 0, m.start()) > 1 \
+                    or not self._names_speaker(doc, document, ns, ne):
+                continue
+            s, e = _strip(text, m.start(2), m.end(2))
+            if len(text[s:e].split()) < MIN_CONTENT_TOKENS:
+                continue
+            colon = text.index(":", ne)
+            same = [f for f in found if f.content[0] < e and s < f.content[1]]
+            for f in same:
+                if f.direct and f.cue is None:
+                    f.cue, f.speaker_tok, f.speaker = (colon, colon + 1), (ns, ne), None
+            if not same:
+                out.append(_Found(content=(s, e), direct=any(c in text[m.start(2):m.end(2)] for c in "\"“”"),
+                                  cue=(colon, colon + 1), speaker_tok=(ns, ne), para=self._para(s)))
+        return out
+
+    @staticmethod
+    def _names_speaker(doc, document, s: int, e: int) -> bool:
+        if any(a.kind != "place" for a, _ in document.mentions_in(s, e)):
+            return True
+        return any(ent.label_ in ("PERSON", "ORG", "NORP", "GPE") and ent.start_char <= s and e <= ent.end_char
+                   for ent in doc.ents)
 
     # partial quotes ----------------------------------------------------------------------------
     def _partials(self, doc, found: list[_Found]) -> list[_Found]:
@@ -667,6 +700,8 @@ class QuoteFinder:
             prev = q
 
 
+# "Zelenskyy: …" / "U.N. chief: …" on a line of its own (a headline, a caption, a social card)
+_HEADLINE = re.compile(r"(?m)^[ \t]*((?:[A-Z][\w.'’-]*[ \t]?){1,4}?)[ \t]*:[ \t]+(\S[^\n]{8,200}?)[ \t]*$")
 _TITLE_SMALL = frozenset("a an and the of in on for to at by with from or de la".split())
 _TITLE_BEFORE = re.compile(r"(?:\b(?:on|in|of|the|titled|entitled)|['’]s)\W*$", re.I)
 

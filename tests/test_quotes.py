@@ -212,3 +212,17 @@ def test_seed_direct_quotes_are_direct(seed_doc):
 def test_joint_speaker_names_both(pipeline, text, first, second):
     [q] = quotes_of(pipeline, text)
     assert first in q.speaker.name and second in q.speaker.name and " and " in q.speaker.name
+
+
+def test_headline_name_colon_is_a_statement(pipeline):
+    text = ("Peskov: Russia is open to a meeting with the Ukrainian side\n\n"
+            "MOSCOW — The Kremlin spokesman spoke to reporters on Monday.")
+    [q] = quotes_of(pipeline, text)
+    assert q.content.text == "Russia is open to a meeting with the Ukrainian side"
+    assert "Peskov" in q.speaker.name and q.cue.text == ":"
+
+
+def test_transcript_turns_are_not_headlines(pipeline):
+    text = ("Remarks before departure\n\nQ: Will you meet the president this week?\n\n"
+            + "THE PRESIDENT: We will see what happens next week. " * 10)
+    assert not [q for q in quotes_of(pipeline, text) if q.cue is not None and q.cue.text == ":"]
