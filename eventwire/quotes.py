@@ -34,7 +34,7 @@ from .model import Actor, ActorRef, Document, Mention, Quote, Span
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 # Children of a speaker's head word that still belong to the speaker phrase ("a spokesman for the
 # ministry, Heorhii Tykhyi"); relative clauses and the like are left out.
-SPEAKER_RIGHT_DEPS = ("appos", "prep", "compound", "flat", "pobj", "nummod")
+SPEAKER_RIGHT_DEPS = ("appos", "prep", "compound", "flat", "pobj", "nummod", "amod")
 PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
 MIN_UNCUED_WORDS = 6   # a quote with no attribution and fewer words is a scare quote or a title
 MIN_CONTENT_TOKENS = 3
@@ -621,6 +621,13 @@ class QuoteFinder:
                 countries = {a.country for a in pair}
                 return ActorRef(None, f"{pair[0].name} and {pair[1].name}",
                                 countries.pop() if len(countries) == 1 else None, None, Span.of(text, s, e))
+        named = _named_person(head) if head is not None else None
+        if named is not None and not any(m.start <= named.start_char < m.end and a.kind == "person"
+                                         for a, m in found):
+            # "Henry Connelly, a spokesman for Pelosi", "Pence's chief of staff, Marc Short": the
+            # person named as the speaker, though only the other name is a known actor
+            country = next((a.country for a, m in found), None)
+            return ActorRef(None, self._full_name(head.doc, named.text), country, None, Span.of(text, s, e))
         if found:
             actor, mention = _best_mention(found, head)
             joint = [a for a, m in found if m.how == "group" and (m.start, m.end) == (mention.start, mention.end)]
@@ -655,8 +662,10 @@ class QuoteFinder:
                 # "the White House said": a reader names the body that spoke, not the state
                 ref.name = _LEADING_ARTICLE.sub("", mention.text)
             elif mention.how in ("description", "title") and actor.kind != "person" and actor.kb_id is None:
-                # "State Department officials": an unnamed group keeps the words that describe it
-                ref.name = _LEADING_ARTICLE.sub("", mention.text)
+                # "State Department officials", "people familiar with the talks": an unnamed group
+                # keeps the words that describe it
+                phrase = text[s:e] if s <= mention.start and mention.end <= e and e - s < 80 else mention.text
+                ref.name = _LEADING_ARTICLE.sub("", phrase)
             elif actor.kind == "person" and actor.kb_id is None and len(ref.name.split()) == 1:
                 ref.name = self._full_name(head.doc if head is not None else None, ref.name)
             return ref
@@ -754,6 +763,17 @@ def _last_two(document: Document, before: int, person: bool) -> Optional[tuple]:
             seen.append(actor)
             if len(seen) == 2:
                 return seen[1], seen[0]
+    return None
+
+
+def _named_person(head):
+    """The person's name that is the speaker phrase's head, or in apposition to its head."""
+    cands = [head] + [c for c in head.children if c.dep_ == "appos"]
+    for t in cands:
+        if t.pos_ == "PROPN" and t.ent_type_ == "PERSON":
+            for ent in t.doc.ents:
+                if ent.start <= t.i < ent.end and ent.label_ == "PERSON":
+                    return ent
     return None
 
 
