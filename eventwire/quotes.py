@@ -568,12 +568,17 @@ class QuoteFinder:
         "the ministry" for the ministry named before, "the newspaper" for the paper named before;
         a partial quote whose quoting clause has no speaker as subject keeps the last speaker."""
         words = self.speaker_nouns
+        here = ref.mention or Span.of(doc.text, s, e)
+        definite = head.tag_ == "NN" and any(t.lower_ in ("the", "this", "that") for t in head.lefts)
+        if head.tag_ == "NN" and definite and self._kinds.get(ref.actor) in (None, "group"):
+            person = _titled_before(doc, head, s)
+            if person is not None:
+                # "the Fox News host" after "Fox News host Tucker Carlson": the person so titled
+                return ActorRef(None, self._full_name(doc, person.text), ref.country, ref.sector, here)
         if head.pos_ in ("PROPN", "PRON") or any(t.pos_ == "PROPN" for t in head.subtree
                                                   if s <= t.idx < e):
             return ref
         lemma = head.lemma_.lower()
-        here = ref.mention or Span.of(doc.text, s, e)
-        definite = head.tag_ == "NN" and any(t.lower_ in ("the", "this", "that") for t in head.lefts)
         if lemma in words["documents"] and definite:
             prior = next((h for h in reversed(history) if h.mention and h.mention.start < s
                           and s - h.mention.start < 1500), None)
@@ -764,6 +769,22 @@ def _last_two(document: Document, before: int, person: bool) -> Optional[tuple]:
             if len(seen) == 2:
                 return seen[1], seen[0]
     return None
+
+
+def _titled_before(doc, head, before: int):
+    """The nearest person named before ``before`` with ``head``'s noun as a title next to the
+    name ("Fox News host Tucker Carlson", "Charles Schumer, the New York Democrat")."""
+    word = head.lower_
+    text = doc.text
+    best = None
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or ent.end_char > before or len(ent) < 2:
+            continue
+        left = text[max(0, ent.start_char - 40):ent.start_char].lower()
+        right = text[ent.end_char:ent.end_char + 60].lower()
+        if re.search(rf"\b{re.escape(word)}\W*$", left) or re.match(rf",\s+(?:a|an|the)\s+(?:[\w.'’-]+\s+){{0,4}}{re.escape(word)}\b", right):
+            best = ent
+    return best
 
 
 def _named_person(head):

@@ -226,3 +226,10 @@ def test_transcript_turns_are_not_headlines(pipeline):
     text = ("Remarks before departure\n\nQ: Will you meet the president this week?\n\n"
             + "THE PRESIDENT: We will see what happens next week. " * 10)
     assert not [q for q in quotes_of(pipeline, text) if q.cue is not None and q.cue.text == ":"]
+
+
+def test_title_stands_for_the_person_it_was_given_to(pipeline):
+    text = ("Radio host Marta Kowalczyk interviewed the minister on Monday. "
+            "The radio host said that the talks had been postponed again.")
+    [q] = quotes_of(pipeline, text)
+    assert q.speaker.name == "Marta Kowalczyk" and q.speaker.mention.text == "The radio host"
