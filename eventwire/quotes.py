@@ -183,6 +183,7 @@ class _Found:
     attribution: list = field(default_factory=list)   # (start, end) regions to look for a channel
     parent: Optional["_Found"] = None      # the statement a partial quote is part of (same speaker)
     partial: bool = False                  # a quoted phrase found by _partials
+    paraphrase: bool = False               # a paraphrase ending in a partial quote, then its cue
 
 
 class QuoteFinder:
@@ -210,6 +211,11 @@ class QuoteFinder:
                                      (g.content for g in indirect)):
                 continue
             kept.append(f)
+        # A paraphrase ending in a partial quote that the parse also found as reported speech
+        # is one statement: keep the reported one, whose span the parse knows better.
+        kept = [f for f in kept if not f.paraphrase or not any(
+            _overlap(f.content, g.content) >= 0.6 * min(f.content[1] - f.content[0], g.content[1] - g.content[0])
+            for g in indirect)]
         found = sorted(kept + indirect + self._headlines(doc, document, kept + indirect),
                        key=lambda f: f.content[0])
         found = sorted(found + self._partials(doc, found), key=lambda f: (f.content[0], -f.content[1]))
@@ -275,12 +281,14 @@ class QuoteFinder:
             # said, "Y") are two, the second attributed like any partial quote (ANNOTATING.md).
             end_q = q
             j = i
+            paraphrase = False
             para = self._para(q.open)
             content = (s, _strip(text, end_q.start, end_q.end)[1])
             if mid and cue is not None and where == "after":
                 # A partial quote ending a paraphrase ("Using the tax ''is a misguided approach,''
                 # he said"): the statement is the whole sentence before the attribution.
                 content = (_strip(text, head_start, s)[0], content[1])
+                paraphrase = True
             words = len(text[content[0]:content[1]].split())
             prev = out[-1] if out else None
             dash = None
@@ -301,7 +309,7 @@ class QuoteFinder:
             if cue is None and not _starts_sentence(text, q.open):
                 i = j + 1                                          # a phrase quoted inside a sentence
                 continue
-            f = _Found(content=content, direct=True, cue=cue, para=para)
+            f = _Found(content=content, direct=True, cue=cue, para=para, paraphrase=paraphrase)
             if cue is not None:
                 f.speaker_tok = _subject(cue)
                 f.attribution = [(q.close, tail_end)] if where == "after" else \
@@ -819,6 +827,10 @@ def _modifies(mention: Mention, head) -> bool:
                 and mention.end <= t.right_edge.idx + len(t.right_edge):
             return True
     return False
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
 def _lines_between(text: str, a: int, b: int) -> int:
