@@ -22,6 +22,7 @@ an ActorRef without an actor id, so its mention span is still there.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
@@ -197,6 +198,7 @@ class QuoteFinder:
     # public entry point --------------------------------------------------------------------
     def annotate(self, doc, document: Document) -> None:
         text = doc.text
+        doc.user_data[_TEXT_KEY] = text      # Doc.text joins every token: read it once
         self._para_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
         self._quoted = find_quoted(text, self.lex)
         direct = self._direct(doc, document)
@@ -229,6 +231,7 @@ class QuoteFinder:
                 id=f"Q{n}", content=Span.of(text, *f.content), direct=f.direct, cue=cue,
                 speaker=f.speaker, channel=self._channel(text, f)))
         self._inherit_channels(document)
+        doc.user_data.pop(_TEXT_KEY, None)
 
     # direct quotes ---------------------------------------------------------------------------
     def _para(self, idx: int) -> int:
@@ -253,7 +256,7 @@ class QuoteFinder:
         return hits[-1] if last else hits[0]
 
     def _direct(self, doc, document) -> list[_Found]:
-        text = doc.text
+        text = _text_of(doc)
         quoted = self._quoted
         inside = [(q.open, q.close) for q in quoted]
         out: list[_Found] = []
@@ -325,7 +328,7 @@ class QuoteFinder:
     def _headlines(self, doc, document, found: list[_Found]) -> list[_Found]:
         """A short line "Name: words" (a headline or a caption) states that Name said the words.
         A quoted passage already found there gets the name as its speaker instead."""
-        text = doc.text
+        text = _text_of(doc)
         out = []
         for m in _HEADLINE.finditer(text, 0, min(len(text), HEADLINE_CHARS)):
             ns, ne = m.span(1)
@@ -358,7 +361,7 @@ class QuoteFinder:
         paraphrase (the minister said the talks were "a waste of time"), a scare-quoted word
         someone used (called the ceasefire "fragile"), each half of a split quote. Each is
         attributed to the statement it sits in, else to the clause that quotes it."""
-        text = doc.text
+        text = _text_of(doc)
         have = [f.content for f in found]
         out: list[_Found] = []
         for q in self._quoted:
@@ -396,10 +399,13 @@ class QuoteFinder:
 
     # indirect speech -------------------------------------------------------------------------
     def _indirect(self, doc, used_cues: set, direct_spans, quoted) -> list[_Found]:
-        text = doc.text
+        text = _text_of(doc)
         out: list[_Found] = []
+        spans = sorted(quoted)
+        starts = [a for a, _ in spans]
         for tok in doc:
-            if any(a <= tok.idx < b for a, b in quoted):
+            k = bisect_right(starts, tok.idx) - 1
+            if k >= 0 and tok.idx < spans[k][1]:
                 continue
             low = tok.lower_
             if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
@@ -484,7 +490,7 @@ class QuoteFinder:
 
     def _parenthetical(self, doc, verb, subj) -> Optional[_Found]:
         """ "X, Mr. Morgan said, Y." and "X, the IMF said." — the attribution set off by commas."""
-        text = doc.text
+        text = _text_of(doc)
         sent = verb.sent
         if verb.dep_ in ("relcl", "acl") or subj.lower_ in ("who", "which", "that"):
             return None       # "Ukraine, which still asserts its ownership, …" is not a report
@@ -514,7 +520,7 @@ class QuoteFinder:
             return None
         sent = tok.sent
         phrase_start, phrase_end = tok.idx, pobj.right_edge.idx + len(pobj.right_edge)
-        text = doc.text
+        text = _text_of(doc)
         before = text[sent.start_char:phrase_start]
         if not before.strip(" ,;—–(\"“"):
             s, e = phrase_end, sent.end_char
@@ -530,7 +536,7 @@ class QuoteFinder:
 
     # speakers --------------------------------------------------------------------------------
     def _resolve(self, doc, document: Document, found: list[_Found]) -> None:
-        text = doc.text
+        text = _text_of(doc)
         self._kinds = {a.id: a.kind for a in document.actors}
         last: Optional[ActorRef] = None
         history: list[ActorRef] = []      # speakers so far, in text order
@@ -576,7 +582,7 @@ class QuoteFinder:
         "the ministry" for the ministry named before, "the newspaper" for the paper named before;
         a partial quote whose quoting clause has no speaker as subject keeps the last speaker."""
         words = self.speaker_nouns
-        here = ref.mention or Span.of(doc.text, s, e)
+        here = ref.mention or Span.of(_text_of(doc), s, e)
         definite = head.tag_ == "NN" and any(t.lower_ in ("the", "this", "that") for t in head.lefts)
         if head.tag_ == "NN" and definite and self._kinds.get(ref.actor) in (None, "group"):
             person = _titled_before(doc, head, s)
@@ -783,7 +789,7 @@ def _titled_before(doc, head, before: int):
     """The nearest person named before ``before`` with ``head``'s noun as a title next to the
     name ("Fox News host Tucker Carlson", "Charles Schumer, the New York Democrat")."""
     word = head.lower_
-    text = doc.text
+    text = _text_of(doc)
     best = None
     for ent in doc.ents:
         if ent.label_ != "PERSON" or ent.end_char > before or len(ent) < 2:
@@ -831,6 +837,14 @@ def _modifies(mention: Mention, head) -> bool:
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+_TEXT_KEY = "eventwire_quotes_text"
+
+
+def _text_of(doc) -> str:
+    text = doc.user_data.get(_TEXT_KEY)
+    return doc.text if text is None else text
 
 
 def _lines_between(text: str, a: int, b: int) -> int:
@@ -976,7 +990,7 @@ def _speaker_phrase(tok) -> tuple[int, int]:
     for c in tok.lefts:
         if c.dep_ in ("relcl", "acl"):
             start = max(start, c.right_edge.idx + len(c.right_edge))
-    text = tok.doc.text
+    text = _text_of(tok.doc)
     # a speaker never runs across a line break (a dateline or time stamp above is not part of it)
     nl = text.rfind("\n", start, tok.idx)
     if nl >= 0:
