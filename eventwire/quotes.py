@@ -137,7 +137,9 @@ def _scan(text: str, marks, single: bool) -> list[_Quoted]:
         if single:
             # An apostrophe (don't, Ukraine's, '90s) sits between letters or after one; only a
             # mark with a space on the outside and a word on the inside is a quote mark.
-            can_open = role in ("open", "either") and not _is_word(before) and (_is_word(after) or after in "\"“")
+            can_open = role in ("open", "either") and not _is_word(before) and (_is_word(after) or after in "\"“") \
+                and not (after in "sS" and not _is_word(text[i + length + 1:i + length + 2] or " "))
+            # ("U.K.'s": a possessive after an abbreviation is no quote)
             can_close = role in ("close", "either") and not before.isspace() and not _is_word(after)
         else:
             can_open = role == "open" or (role == "either" and not after.isspace()
@@ -731,7 +733,7 @@ class QuoteFinder:
 # "Zelenskyy: …" / "U.N. chief: …" on a line of its own (a headline, a caption, a social card)
 _HEADLINE = re.compile(r"(?m)^[ \t]*((?:[A-Z][\w.'’-]*[ \t]?){1,4}?)[ \t]*:[ \t]+(\S[^\n]{8,200}?)[ \t]*$")
 _TITLE_SMALL = frozenset("a an and the of in on for to at by with from or de la".split())
-_TITLE_BEFORE = re.compile(r"(?:\b(?:on|in|of|the|titled|entitled)|['’]s)\W*$", re.I)
+_TITLE_BEFORE = re.compile(r"(?:\b(?:on|in|of|from|the|titled|entitled)|['’]s)\W*$", re.I)
 
 
 def _title_like(text: str, open_: int, s: int, e: int) -> bool:

@@ -29,6 +29,11 @@ def test_apostrophes_are_not_quote_marks():
     assert quoted_texts(text) == ["It isn’t over,"]
 
 
+def test_possessive_after_an_abbreviation_is_not_a_quote_mark():
+    text = "The U.K.'s envoy left. 'It is over,' the aide said."
+    assert quoted_texts(text) == ["It is over,"]
+
+
 def test_nested_single_quotes_stay_inside_the_double_quote():
     text = "“Stop the ‘bloodbath’ now,” he wrote."
     assert quoted_texts(text) == ["Stop the ‘bloodbath’ now,"]
