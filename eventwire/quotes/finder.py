@@ -15,6 +15,8 @@ statement it sits in, or to the clause that quotes it), and so is each half of a
 paraphrase around a partial quote is a reported statement too. (PolNeAR marks a split quote, or a
 paraphrase with its partial quote, as one attribution.)
 
+Quotation marks are in ``marks.py``, speaker phrases in ``speakers.py``.
+
 Speakers go through the actor stage (``Document.mentions_in``); a pronoun no actor covers falls back
 to the speaker of the quote before it; a speaker no actor covers ("officials", "reports") is kept as
 an ActorRef without an actor id, so its mention span is still there.
@@ -24,154 +26,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Optional
 
+from ..model import ActorRef, Document, Quote, Span
+from .marks import _strip, _yaml, find_quoted, lexicon
+from .speakers import (PRONOUNS, SUBJECT_DEPS, _JOINT, _JOINT_STATES, _LEADING_ARTICLE, _best_mention,
+                       _last_two, _modifies, _name_of, _named_person, _same_speaker, _speaker_phrase,
+                       _subject, _text_of, _TEXT_KEY, _titled_before)
 
-from .datafiles import data_path, load_yaml
-from .errors import KnowledgeBaseError
-from .model import Actor, ActorRef, Document, Mention, Quote, Span
-
-SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-# Children of a speaker's head word that still belong to the speaker phrase ("a spokesman for the
-# ministry, Heorhii Tykhyi"); relative clauses and the like are left out.
-SPEAKER_RIGHT_DEPS = ("appos", "prep", "compound", "flat", "pobj", "nummod", "amod")
-PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
 MIN_UNCUED_WORDS = 6   # a quote with no attribution and fewer words is a scare quote or a title
 MIN_CONTENT_TOKENS = 3
 HEADLINE_CHARS = 400   # a "Name: …" headline is one of the first lines (later, it is a transcript turn)
-
-
-# -- data ------------------------------------------------------------------------------------
-def _data_path(name: str):
-    return data_path("quotes", name)
-
-
-def _word_list(name: str) -> frozenset[str]:
-    path = _data_path(name)
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except OSError as exc:
-        raise KnowledgeBaseError.e("E401", path=str(path), reason=str(exc)) from None
-    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
-
-
-def _yaml(name: str):
-    return load_yaml("quotes", name)
-
-
-@dataclass(frozen=True)
-class QuoteLexicon:
-    reporting_verbs: frozenset
-    complement_verbs: frozenset
-    channels: tuple            # (compiled regex, channel template)
-    double: dict
-    single: dict
-    abbreviations: frozenset
-    quoting_verbs: frozenset = frozenset()
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> QuoteLexicon:
-    channels = []
-    for i, entry in enumerate(_yaml("channels.yaml") or []):
-        try:
-            channels.append((re.compile(entry["pattern"]), entry["channel"]))
-        except (KeyError, TypeError, re.error) as exc:
-            raise KnowledgeBaseError.e("E401", path=str(_data_path("channels.yaml")),
-                                       reason=f"entry {i + 1}: {exc}") from None
-    marks = _yaml("quote_marks.yaml") or {}
-    return QuoteLexicon(_word_list("reporting_verbs.txt"), _word_list("complement_verbs.txt"),
-                        tuple(channels), marks.get("double", {}), marks.get("single", {}),
-                        _word_list("abbreviations.txt"), _word_list("quoting_verbs.txt"))
-
-
-# -- quotation marks -------------------------------------------------------------------------
-@dataclass
-class _Quoted:
-    open: int          # index of the opening mark
-    start: int         # first character inside the marks
-    end: int           # end of the quoted text (the closing mark's start)
-    close: int         # index just after the closing mark (== end when unclosed)
-
-
-def _marks(text: str, kinds: dict):
-    """(index, length, role) of every mark of one family, in text order."""
-    found = []
-    for role in ("open", "close", "either"):
-        for m in kinds.get(role, []):
-            for hit in re.finditer(re.escape(m), text):
-                found.append((hit.start(), len(m), role))
-    found.sort(key=lambda f: (f[0], -f[1]))
-    out, last_end = [], -1
-    for i, n, role in found:   # '' is one mark, not two
-        if i >= last_end:
-            out.append((i, n, role))
-            last_end = i + n
-    return out
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum()
-
-
-def find_quoted(text: str, lex: Optional[QuoteLexicon] = None) -> list[_Quoted]:
-    """Spans inside quotation marks: double marks first, then single marks outside them."""
-    lex = lex or lexicon()
-    spans = _scan(text, _marks(text, lex.double), single=False)
-    covered = [(q.open, q.close) for q in spans]
-    singles = [q for q in _scan(text, _marks(text, lex.single), single=True)
-               if not any(a <= q.open < b for a, b in covered)]
-    return sorted(spans + singles, key=lambda q: q.open)
-
-
-def _scan(text: str, marks, single: bool) -> list[_Quoted]:
-    out: list[_Quoted] = []
-    cur: Optional[int] = None     # index of the open mark
-    cur_start = 0                 # first character inside it
-    seg = 0                       # start of the quote's current paragraph
-    n = len(text)
-    for i, length, role in marks:
-        before = text[i - 1] if i > 0 else " "
-        after = text[i + length] if i + length < n else " "
-        if single:
-            # An apostrophe (don't, Ukraine's, '90s) sits between letters or after one; only a
-            # mark with a space on the outside and a word on the inside is a quote mark.
-            can_open = role in ("open", "either") and not _is_word(before) and (_is_word(after) or after in "\"“") \
-                and not (after in "sS" and not _is_word(text[i + length + 1:i + length + 2] or " "))
-            # ("U.K.'s": a possessive after an abbreviation is no quote)
-            can_close = role in ("close", "either") and not before.isspace() and not _is_word(after)
-        else:
-            can_open = role == "open" or (role == "either" and not after.isspace()
-                                         and (before.isspace() or before in "([—–-/" or i == 0))
-            can_close = role == "close" or (role == "either" and not before.isspace())
-        if cur is not None:
-            nl = text.find("\n", seg, i)
-            if nl >= 0:
-                # The quote ran past its paragraph. Open-paragraph convention: it goes on when
-                # the next paragraph opens with a quote mark, else it ended with its paragraph.
-                last_nl = text.rfind("\n", seg, i)
-                if can_open and not text[last_nl + 1:i].strip() and text[seg:nl].strip():
-                    seg = i + length
-                    continue
-                out.append(_Quoted(cur, cur_start, nl, nl))
-                cur = None
-            elif can_close:
-                out.append(_Quoted(cur, cur_start, i, i + length))
-                cur = None
-                continue
-            elif role == "open":
-                cur, cur_start, seg = i, i + length, i + length   # unclosed before: restart here
-                continue
-            else:
-                continue
-        if can_open:
-            cur, cur_start, seg = i, i + length, i + length
-    if cur is not None:
-        end = text.find("\n", seg)
-        end = n if end < 0 else end
-        out.append(_Quoted(cur, cur_start, end, end))
-    return [q for q in out if text[q.start:q.end].strip()]
 
 
 # -- the stage -------------------------------------------------------------------------------
@@ -729,7 +594,6 @@ class QuoteFinder:
                 q.channel = prev.channel
             prev = q
 
-
 # "Zelenskyy: …" / "U.N. chief: …" on a line of its own (a headline, a caption, a social card)
 _HEADLINE = re.compile(r"(?m)^[ \t]*((?:[A-Z][\w.'’-]*[ \t]?){1,4}?)[ \t]*:[ \t]+(\S[^\n]{8,200}?)[ \t]*$")
 _TITLE_SMALL = frozenset("a an and the of in on for to at by with from or de la".split())
@@ -766,111 +630,13 @@ def _quoting_verb(doc, s: int, e: int):
     return None
 
 
-_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
-
-
-_JOINT = re.compile(r"(?i)(?:both(?: men| women| leaders| sides| countries| governments| ministers)?|"
-                    r"the two \w+|the (?:leaders|presidents|ministers|sides|delegations))$")
-_JOINT_STATES = re.compile(r"(?i)\b(?:sides|countries|governments|delegations|nations)\b")
-
-
-def _last_two(document: Document, before: int, person: bool) -> Optional[tuple]:
-    """The two actors of one kind named last before ``before`` (for "the two leaders")."""
-    seen = []
-    for actor, m in sorted(((a, m) for a in document.actors for m in a.mentions
-                            if m.end <= before and m.how == "name"), key=lambda am: -am[1].start):
-        ok = actor.kind == "person" if person else actor.kind in ("state", "organisation", "igo", "group")
-        if ok and actor not in seen:
-            seen.append(actor)
-            if len(seen) == 2:
-                return seen[1], seen[0]
-    return None
-
-
-def _titled_before(doc, head, before: int):
-    """The nearest person named before ``before`` with ``head``'s noun as a title next to the
-    name ("Fox News host Tucker Carlson", "Charles Schumer, the New York Democrat")."""
-    word = head.lower_
-    text = _text_of(doc)
-    best = None
-    for ent in doc.ents:
-        if ent.label_ != "PERSON" or ent.end_char > before or len(ent) < 2:
-            continue
-        left = text[max(0, ent.start_char - 40):ent.start_char].lower()
-        right = text[ent.end_char:ent.end_char + 60].lower()
-        if re.search(rf"\b{re.escape(word)}\W*$", left) or re.match(rf",\s+(?:a|an|the)\s+(?:[\w.'’-]+\s+){{0,4}}{re.escape(word)}\b", right):
-            best = ent
-    return best
-
-
-def _named_person(head):
-    """The person's name that is the speaker phrase's head, or in apposition to its head."""
-    cands = [head] + [c for c in head.children if c.dep_ == "appos"]
-    for t in cands:
-        if t.pos_ == "PROPN" and t.ent_type_ == "PERSON":
-            for ent in t.doc.ents:
-                if ent.start <= t.i < ent.end and ent.label_ == "PERSON":
-                    return ent
-    return None
-
-
-def _name_of(tok):
-    """The proper name a PROPN token ends (its compound and flat parts)."""
-    left = tok
-    for c in tok.lefts:
-        if c.dep_ in ("compound", "flat") and c.pos_ == "PROPN":
-            left = c if c.i < left.i else left
-    return tok.doc[left.i:tok.i + 1]
-
-
-def _modifies(mention: Mention, head) -> bool:
-    """True when the mention is a modifier inside the speaker phrase headed by ``head`` ("Obama"
-    in "the Obama campaign", "U.S." in "a senior U.S. official"), not a name in apposition."""
-    for t in head.lefts:
-        if t.dep_ in ("compound", "poss", "amod", "nmod", "npadvmod") and t.idx < mention.end \
-                and mention.start < t.right_edge.idx + len(t.right_edge) and t.left_edge.idx <= mention.start:
-            return True
-    for t in head.rights:      # "a spokesman for Netanyahu", "officials of the ministry"
-        if t.dep_ == "prep" and t.lower_ in ("for", "of", "from", "at", "in") and t.idx < mention.start \
-                and mention.end <= t.right_edge.idx + len(t.right_edge):
-            return True
-    return False
-
-
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
-_TEXT_KEY = "eventwire_quotes_text"
-
-
-def _text_of(doc) -> str:
-    text = doc.user_data.get(_TEXT_KEY)
-    return doc.text if text is None else text
 
 
 def _lines_between(text: str, a: int, b: int) -> int:
     """Non-blank lines wholly between offsets a and b (0: same or adjacent paragraphs)."""
     return sum(1 for line in text[a:b].split("\n")[1:-1] if line.strip())
-
-
-def _same_speaker(a: ActorRef, b: ActorRef) -> bool:
-    if a.actor or b.actor:
-        return a.actor == b.actor
-    return bool(a.name) and bool(b.name) and a.name.split()[-1].lower() == b.name.split()[-1].lower()
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
-
-def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    """Trim spaces, quote marks and the comma before an attribution off both ends of a span."""
-    while s < e and (text[s].isspace() or text[s] in "\"“”‘’'«»`,;:—–"):
-        s += 1
-    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:—–\"“”‘’'«»`"):
-        e -= 1
-    return s, e
-
 
 _DASH_NAME = re.compile(r"[ \t]*[,.]?[ \t]*([―—–]|--?)[ \t]*([A-Z][^\n]{1,80}?)[ \t]*(?=\n|$)")
 _STOP = re.compile(r"[.!?](?=[\s\"”’']|$)|\n")
@@ -938,82 +704,6 @@ def _attribution_follows(doc, close: int, cue) -> bool:
         if subj is not None and subj.left_edge.i <= first.i <= subj.i:
             return True
     return first.pos_ in ("ADV", "AUX") and first.i + 1 == cue.i
-
-
-def _subject(verb):
-    """The speaker word of a reporting verb: its subject, the agent of a passive, the one quoted
-    ("quoted Kim as saying"), or the subject of the verb it hangs from ("…, adding that …",
-    "said and added", "issued a statement saying …")."""
-    quote = verb if verb.lemma_.lower() == "quote" else None
-    if quote is None and verb.dep_ == "pcomp" and verb.head.lower_ == "as" \
-            and verb.head.head.lemma_.lower() == "quote":
-        quote = verb.head.head
-    if quote is not None and any(c.dep_ == "prep" and c.lower_ == "as" for c in quote.children):
-        obj = next((c for c in quote.children if c.dep_ == "dobj"), None)
-        if obj is not None:
-            return obj
-    for c in verb.children:
-        if c.dep_ in SUBJECT_DEPS:
-            return c
-    for c in verb.children:
-        if c.dep_ == "agent":
-            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if pobj is not None:
-                return pobj
-    node = verb
-    for _ in range(4):
-        if node.dep_ not in ("conj", "advcl", "xcomp", "acl", "dobj", "pobj", "prep", "pcomp") \
-                or node.head is node:
-            break
-        node = node.head
-        if node.pos_ in ("VERB", "AUX"):
-            subj = next((c for c in node.children if c.dep_ in SUBJECT_DEPS), None)
-            if subj is not None:
-                return subj
-    # A parse that lost the subject: the name or pronoun right before the verb ("… Trump said",
-    # "… May said", where the tagger took the name for a modal).
-    i = verb.i - 1
-    while i >= verb.sent.start and verb.doc[i].pos_ in ("AUX", "ADV", "PART") \
-            and not (verb.doc[i].tag_ == "MD" and verb.doc[i].text[:1].isupper() and i > verb.sent.start):
-        i -= 1
-    if i >= verb.sent.start and (verb.doc[i].pos_ in ("PROPN", "PRON", "NOUN") or verb.doc[i].tag_ == "MD") \
-            and verb.doc[i].dep_ != "dobj":
-        return verb.doc[i]
-    return None
-
-
-def _speaker_phrase(tok) -> tuple[int, int]:
-    start = tok.left_edge.idx
-    end = tok.idx + len(tok)
-    for c in tok.rights:
-        if c.dep_ in SPEAKER_RIGHT_DEPS:
-            r = c.right_edge
-            end = max(end, r.idx + len(r))
-    for c in tok.lefts:
-        if c.dep_ in ("relcl", "acl"):
-            start = max(start, c.right_edge.idx + len(c.right_edge))
-    text = _text_of(tok.doc)
-    # a speaker never runs across a line break (a dateline or time stamp above is not part of it)
-    nl = text.rfind("\n", start, tok.idx)
-    if nl >= 0:
-        start = nl + 1
-    nl = text.find("\n", tok.idx, end)
-    if nl >= 0:
-        end = nl
-    while end > start and text[end - 1] in ",;:—– ":
-        end -= 1
-    return start, end
-
-
-def _best_mention(found, head) -> tuple[Actor, Mention]:
-    def rank(am):
-        actor, m = am
-        covers_head = head is not None and m.start <= head.idx < m.end
-        person = actor.kind == "person"
-        # A named person in the phrase beats the description it is in apposition to ("a
-        # spokesman for the ministry, Heorhii Tykhyi"), which beats other names in it ("U.S.").
-        return (not (person and m.how == "name"), not covers_head, m.how != "name")
-    return min(found, key=rank)
 
 
 def _left_of(doc, subj) -> int:
