@@ -29,6 +29,11 @@ def test_apostrophes_are_not_quote_marks():
     assert quoted_texts(text) == ["It isn’t over,"]
 
 
+def test_possessive_after_an_abbreviation_is_not_a_quote_mark():
+    text = "The U.K.'s envoy left. 'It is over,' the aide said."
+    assert quoted_texts(text) == ["It is over,"]
+
+
 def test_nested_single_quotes_stay_inside_the_double_quote():
     text = "“Stop the ‘bloodbath’ now,” he wrote."
     assert quoted_texts(text) == ["Stop the ‘bloodbath’ now,"]
@@ -60,12 +65,13 @@ def test_speaker_after_and_pronoun_in_next_paragraph(pipeline):
     assert q2.speaker.name == q1.speaker.name
 
 
-def test_split_quote_is_one_statement(pipeline):
+def test_split_quote_halves_are_two_quotes_by_one_speaker(pipeline):
     text = "“The talks are over,” the minister said, “and nobody will restart them soon.”"
-    [q] = quotes_of(pipeline, text)
-    assert q.content.text.startswith("The talks are over")
-    assert q.content.text.endswith("restart them soon.")
-    assert q.speaker.mention.text == "the minister"
+    q1, q2 = quotes_of(pipeline, text)
+    assert q1.content.text == "The talks are over"
+    assert q2.content.text == "and nobody will restart them soon."
+    assert q1.speaker.mention.text == "the minister"
+    assert q2.speaker.name == q1.speaker.name
 
 
 def test_colon_introduced_quote_with_speaker_before(pipeline):
@@ -75,16 +81,47 @@ def test_colon_introduced_quote_with_speaker_before(pipeline):
     assert q.speaker.mention.text == "The general"
 
 
-def test_scare_quotes_are_not_statements(pipeline):
+def test_scare_quoted_word_is_attributed_to_who_used_it(pipeline):
     text = "Critics called the plan a “victory” for nobody, and the deal remains on hold."
+    [q] = [q for q in quotes_of(pipeline, text) if q.direct]
+    assert q.content.text == "victory" and q.cue.text == "called"
+    assert q.speaker.mention.text == "Critics"
+
+
+def test_quoted_title_is_not_a_quote(pipeline):
+    text = "The envoy spoke on “Face the Nation” about the frozen talks with the rebels."
     assert not [q for q in quotes_of(pipeline, text) if q.direct]
 
 
 def test_partial_quote_inside_paraphrase(pipeline):
     text = "The ambassador said the proposal was “dead on arrival” in its current form."
+    reported, partial = quotes_of(pipeline, text)
+    assert not reported.direct and reported.content.text.startswith("the proposal")
+    assert "dead on arrival" in reported.content.text
+    assert partial.direct and partial.content.text == "dead on arrival"
+    assert reported.speaker.mention.text == "The ambassador"
+    assert partial.speaker.name == reported.speaker.name and partial.cue.text == "said"
+
+
+def test_quoted_as_saying_names_the_one_quoted(pipeline):
+    text = "“We will not sign this text,” the agency quoted Foreign Minister Andrii Sybiha as saying."
     [q] = quotes_of(pipeline, text)
-    assert "dead on arrival" in q.content.text and q.content.text.startswith("the proposal")
-    assert q.speaker.mention.text == "The ambassador"
+    assert "Sybiha" in q.speaker.name
+
+
+def test_statement_speaks_for_the_body_named_before(pipeline):
+    text = ("The Defence Ministry of Ukraine said on Monday that its air defences had shot down nine drones.\n"
+            "“All crews returned safely,” the statement said.")
+    quotes = quotes_of(pipeline, text)
+    [q] = [q for q in quotes if q.direct]
+    assert q.speaker.mention.text == "the statement"
+    assert q.speaker.name == quotes[0].speaker.name
+
+
+def test_group_a_name_qualifies_is_the_speaker(pipeline):
+    text = "Senior U.S. officials said the convoy had crossed the border overnight."
+    [q] = quotes_of(pipeline, text)
+    assert q.speaker.name == "Senior U.S. officials" and q.speaker.country == "USA"
 
 
 @pytest.mark.parametrize("text, speaker, content_start", [
@@ -169,3 +206,35 @@ def test_seed_direct_quotes_are_direct(seed_doc):
     direct = {q.content.text[:20] for q in seed_doc.quotes if q.direct}
     assert direct == {"The subjects of the ", "I will then be speak", "We’ll see what happe",
                       "I have a very good r"}
+
+
+@pytest.mark.parametrize("text, first, second", [
+    ("President Biden met Prime Minister Benjamin Netanyahu of Israel on Sunday. "
+     "The two leaders affirmed that aid would continue to flow into the city.", "Biden", "Netanyahu"),
+    ("Chancellor Olaf Scholz hosted President Emmanuel Macron in Berlin. "
+     "Both said that the summit had gone well.", "Scholz", "Macron"),
+])
+def test_joint_speaker_names_both(pipeline, text, first, second):
+    [q] = quotes_of(pipeline, text)
+    assert first in q.speaker.name and second in q.speaker.name and " and " in q.speaker.name
+
+
+def test_headline_name_colon_is_a_statement(pipeline):
+    text = ("Peskov: Russia is open to a meeting with the Ukrainian side\n\n"
+            "MOSCOW — The Kremlin spokesman spoke to reporters on Monday.")
+    [q] = quotes_of(pipeline, text)
+    assert q.content.text == "Russia is open to a meeting with the Ukrainian side"
+    assert "Peskov" in q.speaker.name and q.cue.text == ":"
+
+
+def test_transcript_turns_are_not_headlines(pipeline):
+    text = ("Remarks before departure\n\nQ: Will you meet the president this week?\n\n"
+            + "THE PRESIDENT: We will see what happens next week. " * 10)
+    assert not [q for q in quotes_of(pipeline, text) if q.cue is not None and q.cue.text == ":"]
+
+
+def test_title_stands_for_the_person_it_was_given_to(pipeline):
+    text = ("Radio host Marta Kowalczyk interviewed the minister on Monday. "
+            "The radio host said that the talks had been postponed again.")
+    [q] = quotes_of(pipeline, text)
+    assert q.speaker.name == "Marta Kowalczyk" and q.speaker.mention.text == "The radio host"

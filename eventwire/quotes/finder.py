@@ -9,9 +9,13 @@ Indirect speech comes from the dependency parse: a reporting verb (``data/quotes
 with a subject and a clausal complement ("X said (that) …"), "according to X, …", and a few verbs
 whose content is an infinitive or object ("urged X to …", "called for …").
 
-One statement is one Quote: when an attribution interrupts a quote ("X," he said, "Y") or a quote
-continues in the same paragraph after its attribution, the content span runs from the first quoted
-word to the last (this is also how PolNeAR, our quote gold set, marks them).
+Each contiguous quoted passage is one Quote, as ANNOTATING.md counts them: a short phrase quoted
+inside a paraphrase or a scare-quoted word someone used is a quote of its own (attributed to the
+statement it sits in, or to the clause that quotes it), and so is each half of a split quote. The
+paraphrase around a partial quote is a reported statement too. (PolNeAR marks a split quote, or a
+paraphrase with its partial quote, as one attribution.)
+
+Quotation marks are in ``marks.py``, speaker phrases in ``speakers.py``.
 
 Speakers go through the actor stage (``Document.mentions_in``); a pronoun no actor covers falls back
 to the speaker of the quote before it; a speaker no actor covers ("officials", "reports") is kept as
@@ -20,151 +24,19 @@ an ActorRef without an actor id, so its mention span is still there.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Optional
 
+from ..model import ActorRef, Document, Quote, Span
+from .marks import _strip, _yaml, find_quoted, lexicon
+from .speakers import (PRONOUNS, SUBJECT_DEPS, _JOINT, _JOINT_STATES, _LEADING_ARTICLE, _best_mention,
+                       _last_two, _modifies, _name_of, _named_person, _same_speaker, _speaker_phrase,
+                       _subject, _text_of, _TEXT_KEY, _titled_before)
 
-from .datafiles import data_path, load_yaml
-from .errors import KnowledgeBaseError
-from .model import Actor, ActorRef, Document, Mention, Quote, Span
-
-SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
-# Children of a speaker's head word that still belong to the speaker phrase ("a spokesman for the
-# ministry, Heorhii Tykhyi"); relative clauses and the like are left out.
-SPEAKER_RIGHT_DEPS = ("appos", "prep", "compound", "flat", "pobj", "nummod")
-PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
 MIN_UNCUED_WORDS = 6   # a quote with no attribution and fewer words is a scare quote or a title
 MIN_CONTENT_TOKENS = 3
-
-
-# -- data ------------------------------------------------------------------------------------
-def _data_path(name: str):
-    return data_path("quotes", name)
-
-
-def _word_list(name: str) -> frozenset[str]:
-    path = _data_path(name)
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except OSError as exc:
-        raise KnowledgeBaseError.e("E401", path=str(path), reason=str(exc)) from None
-    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
-
-
-def _yaml(name: str):
-    return load_yaml("quotes", name)
-
-
-@dataclass(frozen=True)
-class QuoteLexicon:
-    reporting_verbs: frozenset
-    complement_verbs: frozenset
-    channels: tuple            # (compiled regex, channel template)
-    double: dict
-    single: dict
-    abbreviations: frozenset
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> QuoteLexicon:
-    channels = []
-    for i, entry in enumerate(_yaml("channels.yaml") or []):
-        try:
-            channels.append((re.compile(entry["pattern"]), entry["channel"]))
-        except (KeyError, TypeError, re.error) as exc:
-            raise KnowledgeBaseError.e("E401", path=str(_data_path("channels.yaml")),
-                                       reason=f"entry {i + 1}: {exc}") from None
-    marks = _yaml("quote_marks.yaml") or {}
-    return QuoteLexicon(_word_list("reporting_verbs.txt"), _word_list("complement_verbs.txt"),
-                        tuple(channels), marks.get("double", {}), marks.get("single", {}),
-                        _word_list("abbreviations.txt"))
-
-
-# -- quotation marks -------------------------------------------------------------------------
-@dataclass
-class _Quoted:
-    open: int          # index of the opening mark
-    start: int         # first character inside the marks
-    end: int           # end of the quoted text (the closing mark's start)
-    close: int         # index just after the closing mark (== end when unclosed)
-
-
-def _marks(text: str, kinds: dict):
-    """(index, length, role) of every mark of one family, in text order."""
-    found = []
-    for role in ("open", "close", "either"):
-        for m in kinds.get(role, []):
-            for hit in re.finditer(re.escape(m), text):
-                found.append((hit.start(), len(m), role))
-    found.sort(key=lambda f: (f[0], -f[1]))
-    out, last_end = [], -1
-    for i, n, role in found:   # '' is one mark, not two
-        if i >= last_end:
-            out.append((i, n, role))
-            last_end = i + n
-    return out
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum()
-
-
-def find_quoted(text: str, lex: Optional[QuoteLexicon] = None) -> list[_Quoted]:
-    """Spans inside quotation marks: double marks first, then single marks outside them."""
-    lex = lex or lexicon()
-    spans = _scan(text, _marks(text, lex.double), single=False)
-    covered = [(q.open, q.close) for q in spans]
-    singles = [q for q in _scan(text, _marks(text, lex.single), single=True)
-               if not any(a <= q.open < b for a, b in covered)]
-    return sorted(spans + singles, key=lambda q: q.open)
-
-
-def _scan(text: str, marks, single: bool) -> list[_Quoted]:
-    out: list[_Quoted] = []
-    cur: Optional[int] = None     # index of the open mark
-    cur_start = 0                 # first character inside it
-    seg = 0                       # start of the quote's current paragraph
-    n = len(text)
-    for i, length, role in marks:
-        before = text[i - 1] if i > 0 else " "
-        after = text[i + length] if i + length < n else " "
-        if single:
-            # An apostrophe (don't, Ukraine's, '90s) sits between letters or after one; only a
-            # mark with a space on the outside and a word on the inside is a quote mark.
-            can_open = role in ("open", "either") and not _is_word(before) and (_is_word(after) or after in "\"“")
-            can_close = role in ("close", "either") and not before.isspace() and not _is_word(after)
-        else:
-            can_open = role == "open" or (role == "either" and not after.isspace()
-                                         and (before.isspace() or before in "([—–-/" or i == 0))
-            can_close = role == "close" or (role == "either" and not before.isspace())
-        if cur is not None:
-            nl = text.find("\n", seg, i)
-            if nl >= 0:
-                # The quote ran past its paragraph. Open-paragraph convention: it goes on when
-                # the next paragraph opens with a quote mark, else it ended with its paragraph.
-                last_nl = text.rfind("\n", seg, i)
-                if can_open and not text[last_nl + 1:i].strip() and text[seg:nl].strip():
-                    seg = i + length
-                    continue
-                out.append(_Quoted(cur, cur_start, nl, nl))
-                cur = None
-            elif can_close:
-                out.append(_Quoted(cur, cur_start, i, i + length))
-                cur = None
-                continue
-            elif role == "open":
-                cur, cur_start, seg = i, i + length, i + length   # unclosed before: restart here
-                continue
-            else:
-                continue
-        if can_open:
-            cur, cur_start, seg = i, i + length, i + length
-    if cur is not None:
-        end = text.find("\n", seg)
-        end = n if end < 0 else end
-        out.append(_Quoted(cur, cur_start, end, end))
-    return [q for q in out if text[q.start:q.end].strip()]
+HEADLINE_CHARS = 400   # a "Name: …" headline is one of the first lines (later, it is a transcript turn)
 
 
 # -- the stage -------------------------------------------------------------------------------
@@ -177,20 +49,28 @@ class _Found:
     speaker: Optional[ActorRef] = None
     para: int = 0
     attribution: list = field(default_factory=list)   # (start, end) regions to look for a channel
+    parent: Optional["_Found"] = None      # the statement a partial quote is part of (same speaker)
+    partial: bool = False                  # a quoted phrase found by _partials
+    paraphrase: bool = False               # a paraphrase ending in a partial quote, then its cue
 
 
 class QuoteFinder:
     def __init__(self, nlp):
         self.nlp = nlp
         self.lex = lexicon()
+        nouns = _yaml("speaker_nouns.yaml") or {}
+        self.speaker_nouns = {k: frozenset(w.lower() for w in nouns.get(k) or [])
+                              for k in ("documents", "bodies", "media", "people")}
 
     # public entry point --------------------------------------------------------------------
     def annotate(self, doc, document: Document) -> None:
         text = doc.text
+        doc.user_data[_TEXT_KEY] = text      # Doc.text joins every token: read it once
         self._para_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+        self._quoted = find_quoted(text, self.lex)
         direct = self._direct(doc, document)
         used_cues = {f.cue.i for f in direct if f.cue is not None and not isinstance(f.cue, tuple)}
-        quoted = [(q.start, q.end) for q in find_quoted(text, self.lex)]
+        quoted = [(q.start, q.end) for q in self._quoted]
         indirect = self._indirect(doc, used_cues, [f.content for f in direct], quoted)
         # A cue-less direct quote inside reported speech is a partial quote: the reported
         # statement is the quote ("Clinton says Trump's “latest meltdown is unhinged”").
@@ -200,7 +80,14 @@ class QuoteFinder:
                                      (g.content for g in indirect)):
                 continue
             kept.append(f)
-        found = sorted(kept + indirect, key=lambda f: f.content[0])
+        # A paraphrase ending in a partial quote that the parse also found as reported speech
+        # is one statement: keep the reported one, whose span the parse knows better.
+        kept = [f for f in kept if not f.paraphrase or not any(
+            _overlap(f.content, g.content) >= 0.6 * min(f.content[1] - f.content[0], g.content[1] - g.content[0])
+            for g in indirect)]
+        found = sorted(kept + indirect + self._headlines(doc, document, kept + indirect),
+                       key=lambda f: f.content[0])
+        found = sorted(found + self._partials(doc, found), key=lambda f: (f.content[0], -f.content[1]))
         self._resolve(doc, document, found)
         for n, f in enumerate(found, 1):
             cue = None
@@ -211,6 +98,7 @@ class QuoteFinder:
                 id=f"Q{n}", content=Span.of(text, *f.content), direct=f.direct, cue=cue,
                 speaker=f.speaker, channel=self._channel(text, f)))
         self._inherit_channels(document)
+        doc.user_data.pop(_TEXT_KEY, None)
 
     # direct quotes ---------------------------------------------------------------------------
     def _para(self, idx: int) -> int:
@@ -235,8 +123,8 @@ class QuoteFinder:
         return hits[-1] if last else hits[0]
 
     def _direct(self, doc, document) -> list[_Found]:
-        text = doc.text
-        quoted = find_quoted(text, self.lex)
+        text = _text_of(doc)
+        quoted = self._quoted
         inside = [(q.open, q.close) for q in quoted]
         out: list[_Found] = []
         i = 0
@@ -259,20 +147,18 @@ class QuoteFinder:
                 if head.endswith((":", ",", "—", "–")) or re.search(r"\b(said|says|wrote|writes|added|adds|tweeted)$", head):
                     cue = self._cue_in(doc, head_start, q.open, inside, last=True)
                     where = "before"
-            # Split quote: "X," he said, "Y" — the attribution sits between two quotes.
+            # Each contiguous quoted passage is one statement: the halves of a split quote ("X," he
+            # said, "Y") are two, the second attributed like any partial quote (ANNOTATING.md).
             end_q = q
             j = i
-            if cue is not None and where == "after" and nxt is not None and tail_end == nxt.open \
-                    and self._para(nxt.open) == self._para(q.open) \
-                    and len(text[q.close:nxt.open].split()) <= _phrase_words(cue) + 4:
-                end_q = nxt
-                j = i + 1
+            paraphrase = False
             para = self._para(q.open)
             content = (s, _strip(text, end_q.start, end_q.end)[1])
             if mid and cue is not None and where == "after":
                 # A partial quote ending a paraphrase ("Using the tax ''is a misguided approach,''
                 # he said"): the statement is the whole sentence before the attribution.
                 content = (_strip(text, head_start, s)[0], content[1])
+                paraphrase = True
             words = len(text[content[0]:content[1]].split())
             prev = out[-1] if out else None
             dash = None
@@ -281,11 +167,6 @@ class QuoteFinder:
                 m = _DASH_NAME.match(text, end_q.close)
                 if m:
                     dash = m
-            if cue is None and dash is None and prev is not None and prev.direct and prev.para == para \
-                    and text[prev.content[1]:q.open].count("\n") == 0 and _sentence_gap(text, prev.content[1], q.open):
-                prev.content = (prev.content[0], content[1])     # the quote goes on after "he said."
-                i = j + 1
-                continue
             if dash is not None:
                 f = _Found(content=content, direct=True, cue=(dash.start(1), dash.end(1)), para=para,
                            speaker_tok=(dash.start(2), dash.end(2)))
@@ -298,7 +179,7 @@ class QuoteFinder:
             if cue is None and not _starts_sentence(text, q.open):
                 i = j + 1                                          # a phrase quoted inside a sentence
                 continue
-            f = _Found(content=content, direct=True, cue=cue, para=para)
+            f = _Found(content=content, direct=True, cue=cue, para=para, paraphrase=paraphrase)
             if cue is not None:
                 f.speaker_tok = _subject(cue)
                 f.attribution = [(q.close, tail_end)] if where == "after" else \
@@ -310,12 +191,88 @@ class QuoteFinder:
             i = j + 1
         return out
 
+    # headline-style attributions ------------------------------------------------------------
+    def _headlines(self, doc, document, found: list[_Found]) -> list[_Found]:
+        """A short line "Name: words" (a headline or a caption) states that Name said the words.
+        A quoted passage already found there gets the name as its speaker instead."""
+        text = _text_of(doc)
+        out = []
+        for m in _HEADLINE.finditer(text, 0, min(len(text), HEADLINE_CHARS)):
+            ns, ne = m.span(1)
+            if text[ns:ne].isupper() or _lines_between(text, 0, m.start()) > 1 \
+                    or not self._names_speaker(doc, document, ns, ne):
+                continue
+            s, e = _strip(text, m.start(2), m.end(2))
+            if len(text[s:e].split()) < MIN_CONTENT_TOKENS:
+                continue
+            colon = text.index(":", ne)
+            same = [f for f in found if f.content[0] < e and s < f.content[1]]
+            for f in same:
+                if f.direct and f.cue is None:
+                    f.cue, f.speaker_tok, f.speaker = (colon, colon + 1), (ns, ne), None
+            if not same:
+                out.append(_Found(content=(s, e), direct=any(c in text[m.start(2):m.end(2)] for c in "\"“”"),
+                                  cue=(colon, colon + 1), speaker_tok=(ns, ne), para=self._para(s)))
+        return out
+
+    @staticmethod
+    def _names_speaker(doc, document, s: int, e: int) -> bool:
+        if any(a.kind != "place" for a, _ in document.mentions_in(s, e)):
+            return True
+        return any(ent.label_ in ("PERSON", "ORG", "NORP", "GPE") and ent.start_char <= s and e <= ent.end_char
+                   for ent in doc.ents)
+
+    # partial quotes ----------------------------------------------------------------------------
+    def _partials(self, doc, found: list[_Found]) -> list[_Found]:
+        """Every quoted passage not yet a statement of its own: a phrase quoted inside a
+        paraphrase (the minister said the talks were "a waste of time"), a scare-quoted word
+        someone used (called the ceasefire "fragile"), each half of a split quote. Each is
+        attributed to the statement it sits in, else to the clause that quotes it."""
+        text = _text_of(doc)
+        have = [f.content for f in found]
+        out: list[_Found] = []
+        for q in self._quoted:
+            s, e = _strip(text, q.start, q.end)
+            if e <= s or any(abs(a - s) <= 2 and abs(b - e) <= 2 for a, b in have):
+                continue
+            if _title_like(text, q.open, s, e):
+                continue
+            f = _Found(content=(s, e), direct=True, para=self._para(s), partial=True)
+            parents = [g for g in found if g.content[0] <= s and e <= g.content[1]]
+            if parents:
+                parent = min(parents, key=lambda g: g.content[1] - g.content[0])
+                f.parent, f.cue, f.attribution = parent, parent.cue, parent.attribution
+            else:
+                verb = _quoting_verb(doc, s, e)
+                sent = doc.char_span(s, e, alignment_mode="expand")
+                sent = sent[0].sent if sent is not None and len(sent) else None
+                beside = [g for g in found if g.cue is not None and sent is not None
+                          and g.content[0] < sent.end_char and sent.start_char < g.content[1]]
+                if verb is not None and (verb.lemma_.lower() in self.lex.reporting_verbs
+                                         or verb.lemma_.lower() in self.lex.quoting_verbs):
+                    f.cue, f.speaker_tok = verb, _subject(verb)
+                    f.attribution = _outside(doc, verb, (s, e))
+                elif beside:
+                    # a statement in the same sentence: the phrase is that speaker's
+                    parent = min(beside, key=lambda g: abs(g.content[0] - s))
+                    f.parent, f.cue, f.attribution = parent, parent.cue, parent.attribution
+                elif verb is not None:
+                    f.cue, f.speaker_tok = verb, _subject(verb)
+                    f.attribution = _outside(doc, verb, (s, e))
+                else:
+                    f.speaker_tok = "inherit"
+            out.append(f)
+        return out
+
     # indirect speech -------------------------------------------------------------------------
     def _indirect(self, doc, used_cues: set, direct_spans, quoted) -> list[_Found]:
-        text = doc.text
+        text = _text_of(doc)
         out: list[_Found] = []
+        spans = sorted(quoted)
+        starts = [a for a, _ in spans]
         for tok in doc:
-            if any(a <= tok.idx < b for a, b in quoted):
+            k = bisect_right(starts, tok.idx) - 1
+            if k >= 0 and tok.idx < spans[k][1]:
                 continue
             low = tok.lower_
             if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
@@ -369,9 +326,14 @@ class QuoteFinder:
                 start, end_tok = comp.left_edge.idx, comp.right_edge
                 # "said it was opposed to the test and warned North Korea …": a second reporting
                 # verb coordinated inside the complement is the speaker's next act, not content.
-                for c in comp.rights:
-                    if c.dep_ == "conj" and c.lemma_.lower() in self.lex.reporting_verbs \
-                            and not any(g.dep_ in SUBJECT_DEPS for g in c.children):
+                # So is a participle after a comma ("…, noting that …", "…, adding …").
+                for c in sorted(comp.subtree, key=lambda t: t.i):
+                    if c.i <= comp.i or c.lemma_.lower() not in self.lex.reporting_verbs:
+                        continue
+                    if (c.dep_ == "conj" and c.head.i == comp.i
+                            and not any(g.dep_ in SUBJECT_DEPS for g in c.children)) \
+                            or (c.dep_ in ("advcl", "conj", "xcomp") and c.tag_ == "VBG"
+                                and c.i > 0 and doc[c.i - 1].text in (",", "—", "–", "--")):
                         cut = c.left_edge.i
                         while cut - 1 > comp.i and doc[cut - 1].dep_ in ("cc", "punct"):
                             cut -= 1
@@ -395,7 +357,7 @@ class QuoteFinder:
 
     def _parenthetical(self, doc, verb, subj) -> Optional[_Found]:
         """ "X, Mr. Morgan said, Y." and "X, the IMF said." — the attribution set off by commas."""
-        text = doc.text
+        text = _text_of(doc)
         sent = verb.sent
         if verb.dep_ in ("relcl", "acl") or subj.lower_ in ("who", "which", "that"):
             return None       # "Ukraine, which still asserts its ownership, …" is not a report
@@ -425,7 +387,7 @@ class QuoteFinder:
             return None
         sent = tok.sent
         phrase_start, phrase_end = tok.idx, pobj.right_edge.idx + len(pobj.right_edge)
-        text = doc.text
+        text = _text_of(doc)
         before = text[sent.start_char:phrase_start]
         if not before.strip(" ,;—–(\"“"):
             s, e = phrase_end, sent.end_char
@@ -441,13 +403,19 @@ class QuoteFinder:
 
     # speakers --------------------------------------------------------------------------------
     def _resolve(self, doc, document: Document, found: list[_Found]) -> None:
-        text = doc.text
+        text = _text_of(doc)
+        self._kinds = {a.id: a.kind for a in document.actors}
         last: Optional[ActorRef] = None
+        history: list[ActorRef] = []      # speakers so far, in text order
         for f in found:
+            if f.parent is not None:
+                continue
             if f.speaker_tok == "inherit":
                 f.speaker = last
                 continue
             if f.speaker_tok is None:
+                # no speaker word: the quote most likely goes on from the last statement
+                f.speaker = last
                 continue
             if isinstance(f.speaker_tok, tuple):          # a name after a dash: (start, end)
                 s, e = f.speaker_tok
@@ -459,19 +427,149 @@ class QuoteFinder:
                     and head.head.head.pos_ in ("NOUN", "PROPN"):
                 head = head.head.head         # "Marc Morial, …, who said …": the antecedent
             s, e = _speaker_phrase(head)
-            f.speaker = self._ref(document, text, head, s, e, last)
+            f.speaker = self._stand_in(doc, document, f, head, s, e,
+                                       self._ref(document, text, head, s, e, last), last, history)
             if f.speaker is not None:
                 last = f.speaker
+                history.append(f.speaker)
+        # A quote still without a speaker (it opens the article, or heads the paragraph that
+        # names its speaker): the speaker of the next statement close after it.
+        for i, f in enumerate(found):
+            if f.parent is None and f.speaker is None:
+                nxt = next((g for g in found[i + 1:] if g.parent is None and g.speaker is not None), None)
+                if nxt is not None and nxt.para - f.para <= 1:
+                    f.speaker = nxt.speaker
+        for f in found:
+            if f.parent is not None:
+                f.speaker = f.parent.speaker
+
+    def _stand_in(self, doc, document, f: _Found, head, s: int, e: int, ref: ActorRef,
+                  last: Optional[ActorRef], history: list) -> ActorRef:
+        """Who speaks when the speaker phrase names nobody: a document speaks for its issuer,
+        "the ministry" for the ministry named before, "the newspaper" for the paper named before;
+        a partial quote whose quoting clause has no speaker as subject keeps the last speaker."""
+        words = self.speaker_nouns
+        here = ref.mention or Span.of(_text_of(doc), s, e)
+        definite = head.tag_ == "NN" and any(t.lower_ in ("the", "this", "that") for t in head.lefts)
+        if head.tag_ == "NN" and definite and self._kinds.get(ref.actor) in (None, "group"):
+            person = _titled_before(doc, head, s)
+            if person is not None:
+                # "the Fox News host" after "Fox News host Tucker Carlson": the person so titled
+                return ActorRef(None, self._full_name(doc, person.text), ref.country, ref.sector, here)
+        if head.pos_ in ("PROPN", "PRON") or any(t.pos_ == "PROPN" for t in head.subtree
+                                                  if s <= t.idx < e):
+            return ref
+        lemma = head.lemma_.lower()
+        if lemma in words["documents"] and definite:
+            prior = next((h for h in reversed(history) if h.mention and h.mention.start < s
+                          and s - h.mention.start < 1500), None)
+            if prior is not None:
+                return ActorRef(prior.actor, prior.name, prior.country, prior.sector, here)
+            body = self._named_before(doc, document, s, None)
+            return body if body is not None else ref
+        if lemma in words["bodies"] and definite:
+            body = self._named_before(doc, document, s, lemma, media=lemma in words["media"])
+            if body is not None:
+                return ActorRef(body.actor, body.name, body.country, body.sector, here)
+            return ref
+        if f.cue is not None and not isinstance(f.cue, tuple) and f.direct and ref.actor is None \
+                and lemma not in words["people"] and last is not None and f.partial:
+            return last
+        return ref
+
+    def _named_before(self, doc, document, before: int, word: Optional[str], media: bool = False):
+        """The nearest organisation named before ``before`` whose name has ``word`` (any
+        organisation when ``word`` is None; a media organisation for media nouns)."""
+        best = None
+        for actor in document.actors:
+            if actor.kind == "person":
+                continue
+            for m in actor.mentions:
+                if m.end > before or (best is not None and m.start <= best[0]):
+                    continue
+                if m.how not in ("name", "metonym"):
+                    continue
+                if word is None or word in m.text.lower() or word in actor.name.lower() \
+                        or (media and actor.sector == "MED"):
+                    best = (m.start, ActorRef(actor.id, actor.name, actor.country, actor.sector))
+        for ent in doc.ents:
+            if ent.end_char > before or ent.label_ != "ORG" or (best is not None and ent.start_char <= best[0]):
+                continue
+            if word is None or word in ent.text.lower() or media:
+                best = (ent.start_char, ActorRef(None, _LEADING_ARTICLE.sub("", ent.text)))
+        return best[1] if best else None
 
     def _ref(self, document, text, head, s, e, last: Optional[ActorRef]) -> ActorRef:
         found = document.mentions_in(s, e)
+        if _JOINT.match(text[s:e]) and not any(m.how == "group" for _, m in found):
+            pair = _last_two(document, s, person=not _JOINT_STATES.search(text[s:e]))
+            if pair:
+                countries = {a.country for a in pair}
+                return ActorRef(None, f"{pair[0].name} and {pair[1].name}",
+                                countries.pop() if len(countries) == 1 else None, None, Span.of(text, s, e))
+        named = _named_person(head) if head is not None else None
+        if named is not None and not any(m.start <= named.start_char < m.end and a.kind == "person"
+                                         for a, m in found):
+            # "Henry Connelly, a spokesman for Pelosi", "Pence's chief of staff, Marc Short": the
+            # person named as the speaker, though only the other name is a known actor
+            country = next((a.country for a, m in found), None)
+            return ActorRef(None, self._full_name(head.doc, named.text), country, None, Span.of(text, s, e))
         if found:
             actor, mention = _best_mention(found, head)
-            return document.ref(actor, mention)
+            joint = [a for a, m in found if m.how == "group" and (m.start, m.end) == (mention.start, mention.end)]
+            if mention.how == "group" and len(joint) >= 2:
+                # "the two leaders said", "both said": a joint speaker, named "A and B"
+                names = [a.name for a in joint]
+                countries = {a.country for a in joint}
+                return ActorRef(None, " and ".join(names[:-1]) + " and " + names[-1] if len(names) > 2 else
+                                f"{names[0]} and {names[1]}", countries.pop() if len(countries) == 1 else None,
+                                None, Span(mention.start, mention.end, mention.text))
+            if head is not None and head.lower_ in ("he", "she") and last is not None and last.actor \
+                    and mention.how == "pronoun" and actor.id != last.actor and self._kinds.get(last.actor) == "person":
+                # "…,” he said: a pronoun speaker is the one quoted just before, more often than
+                # the last person the text named (who is usually the one talked about).
+                return ActorRef(last.actor, last.name, last.country, last.sector,
+                                Span.of(text, head.idx, head.idx + len(head)))
+            covers = head is not None and mention.start <= head.idx < mention.end
+            if head is not None and not covers and head.pos_ == "NOUN" and _modifies(mention, head):
+                # "Obama administration officials", "a senior U.S. official", "a spokesman for
+                # Netanyahu": the speaker is the group or official the name qualifies, named as
+                # written, with its country.
+                phrase = _LEADING_ARTICLE.sub("", text[s:e])
+                return ActorRef(None, phrase, actor.country, actor.sector, Span.of(text, s, e))
+            if head is not None and not covers and head.pos_ == "PROPN" and head.ent_type_ == "PERSON" \
+                    and not any(m.start <= head.idx < m.end for _, m in found):
+                # "Marc Thiessen, a former Bush aide": the named speaker, not the name beside it
+                name = _name_of(head)
+                return ActorRef(None, self._full_name(head.doc, name.text), actor.country, None,
+                                Span.of(text, s, e))
+            ref = document.ref(actor, mention)
+            if mention.how == "metonym" and actor.kind != "person":
+                # "the White House said": a reader names the body that spoke, not the state
+                ref.name = _LEADING_ARTICLE.sub("", mention.text)
+            elif mention.how in ("description", "title") and actor.kind != "person" and actor.kb_id is None:
+                # "State Department officials", "people familiar with the talks": an unnamed group
+                # keeps the words that describe it
+                phrase = text[s:e] if s <= mention.start and mention.end <= e and e - s < 80 else mention.text
+                ref.name = _LEADING_ARTICLE.sub("", phrase)
+            elif actor.kind == "person" and actor.kb_id is None and len(ref.name.split()) == 1:
+                ref.name = self._full_name(head.doc if head is not None else None, ref.name)
+            return ref
         if head is not None and head.lower_ in PRONOUNS and last is not None and head.lower_ != "i":
             return ActorRef(last.actor, last.name, last.country, last.sector,
                             Span.of(text, head.idx, head.idx + len(head)))
         return ActorRef(None, text[s:e], mention=Span.of(text, s, e))
+
+    def _full_name(self, doc, name: str) -> str:
+        """A person named by one word ("Kim", "Gao") under the fullest name the article gives
+        that contains it ("Kim Jong Un", "Gao Feng")."""
+        if doc is None or " " in name.strip():
+            return name
+        best = name
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and len(ent.text) > len(best) and name in ent.text.split():
+                best = ent.text
+        return best
 
     # channels --------------------------------------------------------------------------------
     def _channel(self, text: str, f: _Found) -> Optional[str]:
@@ -496,29 +594,49 @@ class QuoteFinder:
                 q.channel = prev.channel
             prev = q
 
+# "Zelenskyy: …" / "U.N. chief: …" on a line of its own (a headline, a caption, a social card)
+_HEADLINE = re.compile(r"(?m)^[ \t]*((?:[A-Z][\w.'’-]*[ \t]?){1,4}?)[ \t]*:[ \t]+(\S[^\n]{8,200}?)[ \t]*$")
+_TITLE_SMALL = frozenset("a an and the of in on for to at by with from or de la".split())
+_TITLE_BEFORE = re.compile(r"(?:\b(?:on|in|of|from|the|titled|entitled)|['’]s)\W*$", re.I)
+
+
+def _title_like(text: str, open_: int, s: int, e: int) -> bool:
+    """A quoted title or name ("Meet the Press", the film "Innocence of Muslims"): every word
+    capitalised and the phrase set where a title goes, not where words are spoken."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", text[s:e])
+    if not words or len(words) > 8:
+        return False
+    if not all(w[0].isupper() or w.lower() in _TITLE_SMALL for w in words):
+        return False
+    if all(w.isupper() for w in words if len(w) > 1):
+        return False          # SHOUTED words are someone's, not a title
+    return bool(_TITLE_BEFORE.search(text[max(0, open_ - 20):open_]))
+
+
+def _quoting_verb(doc, s: int, e: int):
+    """The verb that quotes a phrase: up the parse from the phrase to the first verb outside it
+    that has a subject ("Russia called the move “extremely negative”" → called)."""
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    node = span.root
+    for _ in range(12):
+        if node.head is node:
+            break
+        node = node.head
+        if node.idx >= e or node.idx < s:
+            if node.pos_ in ("VERB", "AUX") and _subject(node) is not None:
+                return node
+    return None
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
 
 def _lines_between(text: str, a: int, b: int) -> int:
     """Non-blank lines wholly between offsets a and b (0: same or adjacent paragraphs)."""
     return sum(1 for line in text[a:b].split("\n")[1:-1] if line.strip())
-
-
-def _same_speaker(a: ActorRef, b: ActorRef) -> bool:
-    if a.actor or b.actor:
-        return a.actor == b.actor
-    return bool(a.name) and bool(b.name) and a.name.split()[-1].lower() == b.name.split()[-1].lower()
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
-
-def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    """Trim spaces, quote marks and the comma before an attribution off both ends of a span."""
-    while s < e and (text[s].isspace() or text[s] in "\"“”‘’'«»`,;:—–"):
-        s += 1
-    while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:—–\"“”‘’'«»`"):
-        e -= 1
-    return s, e
-
 
 _DASH_NAME = re.compile(r"[ \t]*[,.]?[ \t]*([―—–]|--?)[ \t]*([A-Z][^\n]{1,80}?)[ \t]*(?=\n|$)")
 _STOP = re.compile(r"[.!?](?=[\s\"”’']|$)|\n")
@@ -547,14 +665,6 @@ def _sentence_start(text: str, idx: int, floor: int) -> int:
     for m in re.finditer(r"[.!?][\"”’']?\s+|\n", text[floor:idx]):
         best = floor + m.end()
     return best
-
-
-def _sentence_gap(text: str, a: int, b: int) -> bool:
-    """True when the text between two quotes is one short attribution sentence or nothing."""
-    gap = text[a:b]
-    if "\n" in gap or len(gap) > 400:
-        return False
-    return _sentence_end(gap, 0, len(gap)) >= len(gap.rstrip(" \"“”'`")) - 1
 
 
 def _starts_sentence(text: str, idx: int) -> bool:
@@ -590,76 +700,10 @@ def _attribution_follows(doc, close: int, cue) -> bool:
     first = next((t for t in span if not t.is_punct and not t.is_space and t.idx >= close), None)
     if first is None or first.i == cue.i:
         return True
-    subj = _subject(cue)
-    if subj is not None and subj.left_edge.i <= first.i <= subj.i:
-        return True
+    for subj in (_subject(cue), next((c for c in cue.children if c.dep_ in SUBJECT_DEPS), None)):
+        if subj is not None and subj.left_edge.i <= first.i <= subj.i:
+            return True
     return first.pos_ in ("ADV", "AUX") and first.i + 1 == cue.i
-
-
-def _phrase_words(cue) -> int:
-    subj = _subject(cue)
-    if subj is None:
-        return 1
-    s, e = _speaker_phrase(subj)
-    return len(cue.doc.text[s:e].split()) + 1
-
-
-def _subject(verb):
-    """The speaker word of a reporting verb: its subject, the agent of a passive, or the subject
-    of the verb it hangs from ("…, adding that …", "said and added")."""
-    for c in verb.children:
-        if c.dep_ in SUBJECT_DEPS:
-            return c
-    for c in verb.children:
-        if c.dep_ == "agent":
-            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if pobj is not None:
-                return pobj
-    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
-        for c in verb.head.children:
-            if c.dep_ in SUBJECT_DEPS:
-                return c
-    # A parse that lost the subject: the name or pronoun right before the verb ("… Trump said").
-    i = verb.i - 1
-    while i >= verb.sent.start and verb.doc[i].pos_ in ("AUX", "ADV", "PART"):
-        i -= 1
-    if i >= verb.sent.start and verb.doc[i].pos_ in ("PROPN", "PRON", "NOUN") and verb.doc[i].dep_ != "dobj":
-        return verb.doc[i]
-    return None
-
-
-def _speaker_phrase(tok) -> tuple[int, int]:
-    start = tok.left_edge.idx
-    end = tok.idx + len(tok)
-    for c in tok.rights:
-        if c.dep_ in SPEAKER_RIGHT_DEPS:
-            r = c.right_edge
-            end = max(end, r.idx + len(r))
-    for c in tok.lefts:
-        if c.dep_ in ("relcl", "acl"):
-            start = max(start, c.right_edge.idx + len(c.right_edge))
-    text = tok.doc.text
-    # a speaker never runs across a line break (a dateline or time stamp above is not part of it)
-    nl = text.rfind("\n", start, tok.idx)
-    if nl >= 0:
-        start = nl + 1
-    nl = text.find("\n", tok.idx, end)
-    if nl >= 0:
-        end = nl
-    while end > start and text[end - 1] in ",;:—– ":
-        end -= 1
-    return start, end
-
-
-def _best_mention(found, head) -> tuple[Actor, Mention]:
-    def rank(am):
-        actor, m = am
-        covers_head = head is not None and m.start <= head.idx < m.end
-        person = actor.kind == "person"
-        # A named person in the phrase beats the description it is in apposition to ("a
-        # spokesman for the ministry, Heorhii Tykhyi"), which beats other names in it ("U.S.").
-        return (not (person and m.how == "name"), not covers_head, m.how != "name")
-    return min(found, key=rank)
 
 
 def _left_of(doc, subj) -> int:
