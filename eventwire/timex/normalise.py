@@ -1,0 +1,386 @@
+"""Normalisation: each rule's handler turns a match into (type, TIMEX3 value, anchored) or
+refuses it. Calendar names, clock times and relative days are read here; durations, offsets
+and sets in ``durations.py``."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Optional
+
+from .dates import add_months, holiday_date, iso_week, pick_year, safe_date
+from .durations import DurationHandlers
+
+# values resolved only once every timex of the text is known (find.resolve_anaphors)
+ANAPHOR = "ANAPHOR:"
+CLOCK = "CLOCK:"
+
+
+class Normaliser(DurationHandlers):
+    """All the handlers, one per rule of the grammar (``h_<rule name>``)."""
+
+    def weekday_value(self, wd: int, start: int, end: int, rel: Optional[str]) -> tuple[str, bool]:
+        if self.dct is None:
+            return f"XXXX-WXX-{wd}", False
+        dct = self.dct
+        back = (dct.isoweekday() - wd) % 7
+        if rel == "last":
+            back = back or 7
+            return (dct - dt.timedelta(days=back)).isoformat(), True
+        if rel in ("next", "coming"):
+            fwd = (wd - dct.isoweekday()) % 7 or 7
+            return (dct + dt.timedelta(days=fwd)).isoformat(), True
+        if rel == "this":
+            monday = dct - dt.timedelta(days=dct.isoweekday() - 1)
+            return (monday + dt.timedelta(days=wd - 1)).isoformat(), True
+        if self.direction(start, end) > 0:
+            fwd = (wd - dct.isoweekday()) % 7
+            return (dct + dt.timedelta(days=fwd)).isoformat(), True
+        return (dct - dt.timedelta(days=back)).isoformat(), True
+
+    def month_day_value(self, month: int, day: int, year: Optional[int], start: int, end: int):
+        if year is not None:
+            d = safe_date(year, month, day)
+            return (d.isoformat(), True) if d else None
+        if self.dct is None:
+            return f"XXXX-{month:02d}-{day:02d}", False
+        d = pick_year(self.dct, self.direction(start, end), lambda y: safe_date(y, month, day))
+        if d is None:
+            d = pick_year(self.dct, 0, lambda y: safe_date(y, month, day))
+        return (d.isoformat(), True) if d else None
+
+    def month_value(self, month: int, start: int, end: int, rel: Optional[str] = None):
+        if self.dct is None:
+            return f"XXXX-{month:02d}", False
+        dct = self.dct
+        if rel == "last":
+            y = dct.year if month < dct.month else dct.year - 1
+        elif rel == "next":
+            y = dct.year if month > dct.month else dct.year + 1
+        elif rel == "this":
+            y = dct.year
+        else:
+            first = dt.date(dct.year, dct.month, 1)
+            d = pick_year(first, self.direction(start, end), lambda yy: dt.date(yy, month, 1), strict=True)
+            y = d.year if d else dct.year
+        return f"{y}-{month:02d}", True
+
+    def _month_of(self, m: re.Match) -> Optional[int]:
+        word = m["mon"]
+        if word is None:
+            return None
+        key = word.lower()
+        if key in self.g.ambiguous and key != "may":
+            # "Mar", "Jun", "Dec" …: only with a dot ("Dec. 5")
+            if not self.text[m.end("mon"):m.end("mon") + 1] == ".":
+                return None
+        return self.g.months.get(key)
+
+    # ---- handlers
+    def h_month_day(self, m: re.Match):
+        month = self._month_of(m)
+        if month is None or not self._is_name_word(m.start("mon"), m.end("mon")):
+            return None
+        day = int(m["day"])
+        year = int(m["year"]) if m["year"] else None
+        if m["year"] is None and re.match(r"\s*(%|percent|per\s+cent|million|billion)", self.text[m.end():], re.I):
+            return None
+        relmd = (m["relmd"] or "").lower()
+        wd0 = self.g.weekdays.get((m["wd0"] or "").lower())
+        if wd0 and year is None and self.dct is not None:
+            # "Monday, Oct. 26": the year in which that day is a Monday, nearest first
+            for k in (0, -1, 1, -2, 2):
+                d = safe_date(self.dct.year + k, month, day)
+                if d and d.isoweekday() == wd0:
+                    return "DATE", d.isoformat(), True
+        if relmd in ("last", "next") and year is None and self.dct is not None:
+            d = pick_year(self.dct, -1 if relmd == "last" else 1, lambda y: safe_date(y, month, day), strict=True)
+            return ("DATE", d.isoformat(), True) if d else None
+        res = self.month_day_value(month, day, year, m.start(), m.end())
+        return ("DATE",) + res if res else None
+
+    def h_day_month(self, m: re.Match):
+        month = self._month_of(m)
+        if month is None or not self._is_name_word(m.start("mon"), m.end("mon")):
+            return None
+        if self.text[m.start():m.end("day")].strip().isdigit() and m.start() > 0 and self.text[m.start() - 1] in "$£€":
+            return None
+        year = int(m["year"]) if m["year"] else None
+        res = self.month_day_value(month, int(m["day"]), year, m.start(), m.end())
+        return ("DATE",) + res if res else None
+
+    def h_month_year(self, m: re.Match):
+        month = self._month_of(m)
+        if month is None or not self._is_name_word(m.start("mon"), m.end("mon")):
+            return None
+        return "DATE", f"{m['year']}-{month:02d}", True
+
+    def h_month(self, m: re.Match):
+        month = self._month_of(m)
+        if month is None or not self._is_name_word(m.start("mon"), m.end("mon")):
+            return None
+        toks = self._tokens(m.start("mon"), m.end("mon"))
+        if toks and (toks[0].pos_ in ("VERB", "AUX") or toks[0].tag_ == "MD"):
+            return None
+        word = m["mon"].lower()
+        if word == "may":
+            # "May" alone is a month only after a preposition or a relative word
+            before = self.text[max(0, m.start("mon") - 12):m.start("mon")].lower()
+            if not (m["relm"] or m["vague"] or re.search(r"\b(in|of|since|until|by|from|through|last|next|this|early|late|mid)\s+$|mid-$", before)):
+                return None
+        if toks and toks[0].ent_type_ in ("PERSON", "ORG") and toks[0].ent_iob_ != "B":
+            return None
+        return ("DATE",) + self.month_value(month, m.start(), m.end(), (m["relm"] or "").lower() or None)
+
+    def h_month_rel_year(self, m: re.Match):
+        month = self._month_of(m)
+        if month is None or not self._is_name_word(m.start("mon"), m.end("mon")):
+            return None
+        if self.dct is None:
+            return "DATE", f"XXXX-{month:02d}", False
+        return "DATE", f"{self.dct.year + self.g.rel_mods[m['ry'].lower()]}-{month:02d}", True
+
+    def h_iso(self, m: re.Match):
+        d = safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+        return ("DATE", d.isoformat(), True) if d else None
+
+    def h_numeric(self, m: re.Match):
+        y = int(m["y"])
+        if y < 100:
+            y += 2000 if y < 50 else 1900
+        d = safe_date(y, int(m["m"]), int(m["d"]))
+        return ("DATE", d.isoformat(), True) if d else None
+
+    def h_year(self, m: re.Match):
+        ys, ye = m.start("year"), m.end("year")
+        after = self.text[ye:ye + 16]
+        before = self.text[max(0, ys - 12):ys]
+        if re.match(r"\s*(%|percent|per\s+cent|million|billion|thousand|[-–]\d|:\d|\.\d)", after, re.I):
+            return None
+        if re.search(r"[$£€#]\s*$|\b(no|number|flight|route|page|room|model|article|resolution|paragraph)\.?\s+$|\d[-–]$", before, re.I):
+            return None
+        toks = self._tokens(ys, ye)
+        if toks:
+            t = toks[0]
+            nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
+            # "2000 soldiers": a count of a plural noun, not a year
+            if nxt is not None and nxt.tag_ == "NNS" and nxt.lower_ not in ("elections", "games", "talks", "olympics"):
+                return None
+            if t.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL") and not m["fiscal"] and not re.search(r"\b(in|since|of|by|until|from|before|after|during|the|early|late|mid|between|and|to)\s+$", before, re.I):
+                return None
+        year = m["year"]
+        # "fiscal 1989" keeps the calendar year: TimeBank writes 1989, not FY1989
+        return "DATE", year, True
+
+    def h_decade(self, m: re.Match):
+        return "DATE", m["dec"], True      # TimeML: the 1990s are "199"
+
+    def h_century(self, m: re.Match):
+        if m["cnum"]:
+            n = int(m["cnum"])
+        else:
+            o = m["ord"].lower()
+            n = self.g.ordinals.get(o) or int(re.match(r"\d+", o).group())
+        return "DATE", f"{n - 1:02d}", True
+
+    def h_season(self, m: re.Match):
+        code = self.g.seasons[m["season"].lower()]
+        word = m["season"]
+        if word.lower() in ("fall", "spring") and not (m["rel"] or m["vague"] or m["year"]):
+            # "fall" and "spring" alone are verbs or nouns far more often than seasons
+            before = self.text[max(0, m.start() - 10):m.start()].lower()
+            if not re.search(r"\b(in|this|last|next|the|of|by|until|since)\s+$", before):
+                return None
+            toks = self._tokens(m.start("season"), m.end("season"))
+            if toks and toks[0].pos_ == "VERB":
+                return None
+        if m["year"]:
+            return "DATE", f"{m['year']}-{code}", True
+        if self.dct is None:
+            return "DATE", f"XXXX-{code}", False
+        rel = (m["rel"] or "").lower()
+        shift = self.g.rel_mods.get(rel, 0) if rel else 0
+        y = self.dct.year + shift
+        if not rel:
+            # a bare season: the one of this year, or last year's when the clause is past and
+            # the season has not begun yet
+            start_month = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[code]
+            if start_month > self.dct.month and self.direction(m.start(), m.end()) < 0:
+                y -= 1
+        return "DATE", f"{y}-{code}", True
+
+    def h_weekday(self, m: re.Match):
+        word = m["wd"].lower()
+        if word not in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
+            # abbreviations only with a dot ("Sat."), never "Sun" the newspaper or "wed"
+            if not self.text[m.end("wd"):m.end("wd") + 1] == "." or word in ("sun", "sat", "wed", "mon"):
+                return None
+        if not self._is_name_word(m.start("wd"), m.end("wd")):
+            return None
+        rel = (m["relw"] or "").lower() or None
+        if rel in ("past", "previous"):
+            rel = "last"
+        elif rel == "following":
+            rel = "next"
+        value, anchored = self.weekday_value(self.g.weekdays[word], m.start(), m.end(), rel)
+        if m["part"]:
+            part = self.g.parts[m["part"].lower()]
+            return "TIME", value + "T" + part, anchored
+        return "DATE", value, anchored
+
+    def _day_of(self, m: re.Match, start: int, end: int) -> tuple[Optional[str], bool]:
+        """The date a clock time is on: its weekday or relative day, else the publication date."""
+        if m.re.groupindex.get("wd") and m["wd"]:
+            wd = self.g.weekdays.get(m["wd"].lower())
+            if wd:
+                return self.weekday_value(wd, start, end, None)
+        if m.re.groupindex.get("rd") and m["rd"]:
+            if self.dct is None:
+                return "XXXX-XX-XX", False
+            return (self.dct + dt.timedelta(days=self.g.rel_days[m["rd"].lower()])).isoformat(), True
+        if self.dct is None:
+            return "XXXX-XX-XX", False
+        return self.dct.isoformat(), True
+
+    def h_clock(self, m: re.Match):
+        h = int(m["h"])
+        mi = int(m["mi"]) if m.re.groupindex.get("mi") and m["mi"] else 0
+        ampm = (m["ampm"] or "").lower().replace(".", "").replace(" ", "") if m.re.groupindex.get("ampm") else ""
+        part = m["part"].lower() if m.re.groupindex.get("part") and m["part"] else None
+        if ampm == "pm" and h < 12:
+            h += 12
+        elif ampm == "am" and h == 12:
+            h = 0
+        elif not ampm and part in ("afternoon", "evening", "night") and h < 12:
+            h += 12
+        if h > 24 or (ampm and int(m["h"]) > 12):
+            return None
+        if m.re.groupindex.get("cmon") and m["cmon"]:
+            res = self.month_day_value(self.g.months[m["cmon"].lower()], int(m["cday"]), None, m.start(), m.end())
+            if res is None:
+                return None
+            return "TIME", f"{res[0]}T{h:02d}:{mi:02d}", res[1]
+        if not self._has_day(m):
+            # no day of its own: the date the sentence gives, found once all are known
+            return "TIME", f"{CLOCK}{h:02d}:{mi:02d}", True
+        day, anchored = self._day_of(m, m.start(), m.end())
+        return "TIME", f"{day}T{h:02d}:{mi:02d}", anchored
+
+    @staticmethod
+    def _has_day(m: re.Match) -> bool:
+        return any(m.re.groupindex.get(k) and m[k] for k in ("wd", "rd"))
+
+    def h_clock_word(self, m: re.Match):
+        if not self._has_day(m):
+            return "TIME", f"{CLOCK}{self.g.clock[m['cw'].lower()]}", True
+        day, anchored = self._day_of(m, m.start(), m.end())
+        return "TIME", f"{day}T{self.g.clock[m['cw'].lower()]}", anchored
+
+    def h_rel_day(self, m: re.Match):
+        key = re.sub(r"\s+", " ", m["rday"].lower())
+        if self.dct is None:
+            return ("DATE", "PRESENT_REF", False) if self.g.rel_days[key] == 0 else ("DATE", "XXXX-XX-XX", False)
+        d = self.dct + dt.timedelta(days=self.g.rel_days[key])
+        value = d.isoformat()
+        part = m["part"].lower() if m.re.groupindex.get("part") and m["part"] else None
+        if m.re.groupindex.get("ppart") and m["ppart"]:
+            part = m["ppart"].lower()
+        if key.split()[-1] in self.g.parts and key.split()[0] in ("this", "last"):
+            part = key.split()[-1]
+        if part:
+            return "TIME", value + "T" + self.g.parts[part], True
+        return "DATE", value, True
+
+    def h_rel_unit(self, m: re.Match):
+        if m["runit"][:1].isupper() and m.start() > 0 and self.text[m.start() - 1] in "\"“'`":
+            return None    # a title: ABC's "This Week"
+        unit = m["runit"].lower()
+        rel = (m.groupdict().get("rel") or "").lower()
+        shift = self.g.rel_mods.get(rel, 0) if rel else (0 if unit != "weekend" else None)
+        if unit == "weekend" and not rel:
+            shift = None   # "the weekend": the nearest one, by tense
+        if self.dct is None:
+            return "DATE", {"week": "XXXX-WXX", "weekend": "XXXX-WXX-WE", "month": "XXXX-XX",
+                            "year": "XXXX", "quarter": "XXXX-QX", "decade": "XXX", "century": "XX"}[unit], False
+        dct = self.dct
+        if unit == "week":
+            return "DATE", iso_week(dct + dt.timedelta(weeks=shift)), True
+        if unit == "weekend":
+            if shift is None:
+                shift = 1 if self.direction(m.start(), m.end()) > 0 else -1
+            if shift < 0:     # the last weekend that has begun by the publication date
+                sat = dct - dt.timedelta(days=(dct.isoweekday() - 6) % 7)
+            elif shift > 0:
+                sat = dct + dt.timedelta(days=(6 - dct.isoweekday()) % 7 or 7)
+            else:
+                sat = dct + dt.timedelta(days=6 - dct.isoweekday()) if dct.isoweekday() <= 6 else dct - dt.timedelta(days=1)
+            return "DATE", iso_week(sat) + "-WE", True
+        if unit == "month":
+            y, mo = add_months(dct.year, dct.month, shift)
+            return "DATE", f"{y}-{mo:02d}", True
+        if unit == "year":
+            return "DATE", str(dct.year + shift), True
+        if unit == "quarter":
+            q = (dct.month - 1) // 3 + shift
+            y = dct.year + q // 4
+            return "DATE", f"{y}-Q{q % 4 + 1}", True
+        if unit == "decade":
+            return "DATE", f"{(dct.year // 10 + shift)}", True
+        return "DATE", f"{dct.year // 100 + shift:02d}", True
+
+    def h_the_year(self, m: re.Match):
+        g = m.group().lower()
+        if not (g.startswith("the") or m["yend"]):
+            return None     # a bare "year" is a unit, not a date
+        if self.dct is None:
+            return "DATE", "XXXX", False
+        if (m["which"] or "").lower() == "same":
+            return None     # "the same year": anaphoric, its value is another expression's
+        if re.match(r"\s+end(?:ed|ing)\b", self.text[m.end():], re.I):
+            return "DURATION", "P1Y", True    # "the year ended March 31": a fiscal year, a span
+        return "DATE", str(self.dct.year), True
+
+    def h_end_of(self, m: re.Match):
+        unit = m["eunit"].lower()
+        if self.dct is None:
+            return "DATE", "XXXX", False
+        dct = self.dct
+        value = {"year": str(dct.year), "month": f"{dct.year}-{dct.month:02d}", "week": iso_week(dct),
+                 "quarter": f"{dct.year}-Q{(dct.month - 1) // 3 + 1}", "decade": str(dct.year // 10)}[unit]
+        return "DATE", value, True
+
+    def h_anaphor(self, m: re.Match):
+        arel = (m.groupdict().get("arel") or "").lower()
+        offset = {"next": 1, "following": 1, "after": 1, "previous": -1, "preceding": -1, "before": -1}.get(arel, 0)
+        unit = m["aunit"].lower()
+        if unit == "night" and not arel and not m.group().lower().startswith(("that", "the same")):
+            return None
+        return "DATE", f"{ANAPHOR}{unit}:{offset}", True
+
+    def h_bare_ago(self, m: re.Match):
+        return "DATE", "PAST_REF", True
+
+    def h_fixed(self, m: re.Match):
+        key = re.sub(r"\s+", " ", m["fixed"].lower())
+        toks = self._tokens(m.start(), m.end())
+        if key in ("current", "future") and toks and toks[-1].pos_ not in ("ADJ", "NOUN"):
+            return None
+        if key.endswith(" time") and not re.match(r"\s*(?:[,.;:)]|(?:he|she|they|it|we|i|you)\b)", self.text[m.end():], re.I):
+            return None     # "at the time of its founding": the time of something else
+        if key == "current" and re.match(r"\s+(account|accounts|affairs|events|account deficit|prices)\b", self.text[m.end():], re.I):
+            return None
+        if key == "the past" and re.match(r"\s+(few|several|\d|two|three|four|five|six|seven|eight|nine|ten|year|month|week|decade)", self.text[m.end():], re.I):
+            return None
+        return "DATE", self.g.fixed[key], True
+
+    def h_holiday(self, m: re.Match):
+        if not m["hol"][:1].isupper():
+            return None
+        rule = self.g.holidays[re.sub(r"\s+", " ", m["hol"].lower())]
+        if m["year"]:
+            return "DATE", holiday_date(rule, int(m["year"])).isoformat(), True
+        if self.dct is None:
+            return "DATE", "XXXX-XX-XX", False
+        d = pick_year(self.dct, self.direction(m.start(), m.end()) or -1, lambda y: holiday_date(rule, y))
+        return ("DATE", d.isoformat(), True) if d else None
+
+
