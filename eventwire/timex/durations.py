@@ -24,7 +24,12 @@ class DurationHandlers(ParseView):
     def h_ago(self, m: re.Match):
         n = self._number(m["num"])
         unit = self.g.units[m["unit"].lower()]
-        direction = -1 if m["dir"].lower() in ("ago", "earlier", "before") else 1
+        word = m["dir"].lower()
+        direction = -1 if word in ("ago", "earlier") else 1
+        if word == "later" or word == "earlier" and n in ("X", None):
+            # "three months later", "a few days earlier": counted from the story's last event, not
+            # from the publication date; TimeML keeps the span ("N units before/after X" likewise)
+            return "DURATION", self._duration(n if n is not None else "X", unit), True
         if n == "X" or n is None:
             if self.dct is None:
                 return "DATE", "PAST_REF" if direction < 0 else "FUTURE_REF", False
@@ -79,7 +84,8 @@ class DurationHandlers(ParseView):
         else:
             q = None
         if m["year"]:
-            return "DATE", f"{m['year']}-Q{q}" if q else f"{m['year']}-QX", True
+            year = self.year_of(m["year"])
+            return "DATE", f"{year}-Q{q}" if q else f"{year}-QX", True
         if self.dct is None:
             return "DATE", f"XXXX-Q{q or 'X'}", False
         cur = (self.dct.month - 1) // 3 + 1

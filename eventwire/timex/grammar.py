@@ -13,7 +13,7 @@ _LEXICON = ("data", "timex", "lexicon.yaml")
 _REQUIRED = ("months", "weekdays", "ambiguous_abbreviations", "seasons", "parts_of_day",
              "clock_words", "numbers", "ordinals", "units", "fixed", "relative_days",
              "relative_modifiers", "vague_modifiers", "holidays", "future_cues", "plan_verbs",
-             "no_bare_plural")
+             "no_bare_plural", "spoken_year_leads", "decade_words")
 
 
 @lru_cache(maxsize=1)
@@ -24,6 +24,16 @@ def lexicon() -> dict:
     if missing:
         raise KnowledgeBaseError.e("E401", path=str(path), reason=f"missing keys {missing}")
     return data
+
+
+def _word_lines(*parts: str) -> frozenset:
+    """The words of a one-word-a-line data file (``#`` starts a comment)."""
+    path = data_path(*parts)
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise KnowledgeBaseError.e("E401", path=str(path), reason=str(exc)) from None
+    return frozenset(w for w in (line.split("#")[0].strip().lower() for line in text.splitlines()) if w)
 
 
 def alt(words) -> str:
@@ -54,12 +64,26 @@ class Grammar:
         self.holidays = {k.lower(): str(v) for k, v in lex["holidays"].items()}
         self.future_cues = {w.lower() for w in lex["future_cues"]}
         self.plan_verbs = {w.lower() for w in lex["plan_verbs"]}
+        # verbs of saying: their present tense ("says Monday") is a report, not a plan
+        self.report_verbs = _word_lines("quotes", "reporting_verbs.txt")
         self.no_bare_plural = {w.lower() for w in lex["no_bare_plural"]}
+        self.year_leads = {k.lower(): int(v) for k, v in lex["spoken_year_leads"].items()}
+        self.decade_words = {k.lower(): str(v) for k, v in lex["decade_words"].items()}
+        single = {w: v for w, v in self.numbers.items() if isinstance(v, int) and " " not in w and "-" not in w
+                  and w not in ("a", "an")}
+        units = alt(w for w, v in single.items() if 1 <= v <= 9)
+        teens = alt(w for w, v in single.items() if 10 <= v <= 19)
+        tens = alt(w for w, v in single.items() if v in (20, 30, 40, 50, 60, 70, 80, 90))
+        # "nineteen ninety-six", "nineteen oh five", "twenty thirteen", "two thousand (and) twelve";
+        # a bare "two thousand" is a year only after "the year" (h_year checks)
+        rest = rf"(?:(?:{tens})(?:[\s-]+(?:{units}))?|{teens})"
+        SPOKEN = (rf"(?:nineteen[\s-]+(?:{rest}|hundred|oh[\s-]+(?:{units}))|twenty[\s-]+{rest}"
+                  rf"|two\s+thousand(?:(?:\s+and)?\s+(?:{rest}|{units}))?)")
 
         MON = rf"(?P<mon>{alt(self.months)})\.?"
         WD = rf"(?P<wd>{alt(self.weekdays)})\.?"
         DAY = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-        YEAR = r"(?P<year>1[6-9]\d\d|20\d\d)(?![\d,.]\d)"
+        YEAR = rf"(?P<year>1[6-9]\d\d|20\d\d|{SPOKEN})(?![\d,.]\d)"
         PART = rf"(?P<part>{alt(self.parts)})"
         NUM = rf"(?P<num>\d+(?:\.\d+)?(?:\s+1/2)?|{alt(self.numbers)})"
         UNIT = rf"(?P<unit>{alt(self.units)})(?P<plural>s|es)?"
@@ -85,13 +109,16 @@ class Grammar:
             (c(r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)"), "iso"),
             (c(r"(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]|0?[1-9])/(?P<y>\d{4}|\d\d)"), "numeric"),
             (c(rf"(?:(?:{VAGUE})|(?P<fiscal>fiscal(?:\s+year)?)\s+|the\s+(?:year\s+)?|(?P<post>post|pre)-)?{YEAR}"), "year"),
-            (c(rf"(?:the\s+)?(?:(?:{VAGUE}))?(?:mid-)?(?P<dec>1[6-9]\d|20\d)0'?s"), "decade"),
+            (c(rf"(?:the\s+)?(?:(?:{VAGUE}))?(?:mid-)?(?:(?P<dec>1[6-9]\d|20\d)0'?s|'(?P<dec2>\d)0s)"), "decade"),
+            (c(rf"the\s+(?:(?:{VAGUE}))?(?P<dword>{alt(self.decade_words)})"), "decade"),
             (c(rf"(?:the\s+)?(?:{VAGUE})?(?:{ORD}|(?P<cnum>1\d|2[01])(?:st|nd|rd|th))[\s-]+century"), "century"),
             (c(rf"(?:(?:{VAGUE})|(?:the\s+)?{REL}\s+)?{SEASON}(?:\s+(?:of\s+)?{YEAR})?"), "season"),
             (c(rf"(?:(?:the\s+)?(?P<relw>last|this|next|coming|past|previous|following)\s+)?{WD}(?:\s+{PART})?"), "weekday"),
             (c(rf"(?:at\s+)?(?:about\s+|around\s+)?(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*{AMPM}{ZONE}"
                rf"(?:,?\s+(?:on\s+)?(?:{WD}(?:\s+{PART})?|(?P<rd>today|tonight|yesterday|tomorrow)|(?P<cmon>{alt(self.months)})\.?\s+(?P<cday>[12]\d|3[01]|0?[1-9])(?!\d)))?"), "clock"),
             (c(rf"(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)\s+(?:local\s+time|[ECMP][SD]T|GMT|UTC)"), "clock"),
+            (c(rf"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)\s+(?:GMT|UTC)"), "clock"),    # "1700 GMT"
+            (c(rf"(?:the\s+)?week\s+of\s+{MON}\s+{DAY}(?:,?\s+{YEAR})?"), "week_of"),
             (c(rf"(?P<h>[01]?\d|1[0-2])\s+o'clock(?:\s+in\s+the\s+{PART})?"), "clock"),
             (c(rf"(?P<h>[01]?\d|1[0-2])\s+in\s+the\s+{PART}"), "clock"),
             (c(rf"(?P<cw>{alt(self.clock)})(?:\s+(?:on\s+)?(?:{WD}|(?P<rd>today|tomorrow|yesterday)))?"), "clock_word"),
@@ -99,7 +126,7 @@ class Grammar:
             (c(rf"(?:(?:early|late|mid)[\s-]?)?(?P<ppart>{alt(self.parts)})\s+(?P<rday>yesterday|today|tomorrow)"), "rel_day"),
             (c(rf"(?:(?:{VAGUE})|over\s+)?(?:the\s+)?{REL}\s+(?P<runit>week|weekend|month|year|quarter|decade|century)"), "rel_unit"),
             (c(rf"(?:(?:over|during)\s+)?the\s+(?P<runit>weekend)"), "rel_unit"),
-            (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|roughly|around|just|only)\s+)?{NUM}[\s-]+{UNIT}(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence|(?:before|after)(?!\s+(?:th(?:e|is|at)|a|an|his|her|its|he|she|they|it|we)\b))"), "ago"),
+            (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|roughly|around|just|only)\s+)?{NUM}[\s-]+{UNIT}(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence)"), "ago"),
             (c(rf"(?P<dir>ago|earlier|later)\b"), "skip"),
             (c(rf"(?:the\s+)?(?P<ago>year|month|week|quarter)[\s-]+(?:earlier|ago)(?:\s+(?:period|quarter|month|year))?"), "year_ago"),
             (c(rf"(?:the\s+)?(?:(?:fiscal|latest|current|{VAGUE.replace('(?P<vague>', '(?:')})\s*)?(?:{ORD}[\s-]+(?:fiscal\s+)?|(?P<latest>latest|current|fiscal)\s+)?quarter(?:\s+of\s+{YEAR})?"), "quarter"),

@@ -81,7 +81,7 @@ class Normaliser(DurationHandlers):
         if month is None or not self._is_name_word(m.start("mon"), m.end("mon")):
             return None
         day = int(m["day"])
-        year = int(m["year"]) if m["year"] else None
+        year = self.year_of(m["year"]) if m["year"] else None
         if m["year"] is None and re.match(r"\s*(%|percent|per\s+cent|million|billion)", self.text[m.end():], re.I):
             return None
         relmd = (m["relmd"] or "").lower()
@@ -104,15 +104,28 @@ class Normaliser(DurationHandlers):
             return None
         if self.text[m.start():m.end("day")].strip().isdigit() and m.start() > 0 and self.text[m.start() - 1] in "$£€":
             return None
-        year = int(m["year"]) if m["year"] else None
+        year = self.year_of(m["year"]) if m["year"] else None
         res = self.month_day_value(month, int(m["day"]), year, m.start(), m.end())
         return ("DATE",) + res if res else None
+
+    def h_week_of(self, m: re.Match):
+        """"the week of March 3": the ISO week holding that day."""
+        month = self._month_of(m)
+        if month is None or not self._is_name_word(m.start("mon"), m.end("mon")):
+            return None
+        year = self.year_of(m["year"]) if m["year"] else None
+        res = self.month_day_value(month, int(m["day"]), year, m.start(), m.end())
+        if res is None:
+            return None
+        if res[0].startswith("X"):
+            return "DATE", "XXXX-WXX", False
+        return "DATE", iso_week(dt.date.fromisoformat(res[0])), res[1]
 
     def h_month_year(self, m: re.Match):
         month = self._month_of(m)
         if month is None or not self._is_name_word(m.start("mon"), m.end("mon")):
             return None
-        return "DATE", f"{m['year']}-{month:02d}", True
+        return "DATE", f"{self.year_of(m['year'])}-{month:02d}", True
 
     def h_month(self, m: re.Match):
         month = self._month_of(m)
@@ -158,20 +171,30 @@ class Normaliser(DurationHandlers):
             return None
         if re.search(r"[$£€#]\s*$|\b(no|number|flight|route|page|room|model|article|resolution|paragraph)\.?\s+$|\d[-–]$", before, re.I):
             return None
+        spoken = not m["year"].isdigit()
+        if spoken and m["year"].lower().replace(" ", "") == "twothousand" and not re.search(r"\byear\s+$", before, re.I):
+            return None     # "two thousand" is a count unless it follows "the year"
         toks = self._tokens(ys, ye)
         if toks:
-            t = toks[0]
-            nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
+            t, last = toks[0], toks[-1]
+            nxt = last.nbor(1) if last.i + 1 < len(last.doc) else None
             # "2000 soldiers": a count of a plural noun, not a year
             if nxt is not None and nxt.tag_ == "NNS" and nxt.lower_ not in ("elections", "games", "talks", "olympics"):
                 return None
-            if t.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL") and not m["fiscal"] and not re.search(r"\b(in|since|of|by|until|from|before|after|during|the|early|late|mid|between|and|to)\s+$", before, re.I):
+            if not spoken and t.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL") and not m["fiscal"] and not re.search(r"\b(in|since|of|by|until|from|before|after|during|the|early|late|mid|between|and|to)\s+$", before, re.I):
                 return None
-        year = m["year"]
         # "fiscal 1989" keeps the calendar year: TimeBank writes 1989, not FY1989
-        return "DATE", year, True
+        return "DATE", str(self.year_of(m["year"])), True
 
     def h_decade(self, m: re.Match):
+        g = m.groupdict()
+        if g.get("dword"):     # "the nineties"
+            return "DATE", self.g.decade_words[g["dword"].lower()], True
+        if g.get("dec2"):      # "the '90s": this century's only up to the present decade
+            d = int(g["dec2"])
+            now = self.dct.year if self.dct else 2000
+            century = 20 if 2000 + 10 * d <= now + 1 else 19
+            return "DATE", f"{century}{d}", True
         return "DATE", m["dec"], True      # TimeML: the 1990s are "199"
 
     def h_century(self, m: re.Match):
@@ -194,7 +217,7 @@ class Normaliser(DurationHandlers):
             if toks and toks[0].pos_ == "VERB":
                 return None
         if m["year"]:
-            return "DATE", f"{m['year']}-{code}", True
+            return "DATE", f"{self.year_of(m['year'])}-{code}", True
         if self.dct is None:
             return "DATE", f"XXXX-{code}", False
         rel = (m["rel"] or "").lower()
@@ -377,7 +400,7 @@ class Normaliser(DurationHandlers):
             return None
         rule = self.g.holidays[re.sub(r"\s+", " ", m["hol"].lower())]
         if m["year"]:
-            return "DATE", holiday_date(rule, int(m["year"])).isoformat(), True
+            return "DATE", holiday_date(rule, self.year_of(m["year"])).isoformat(), True
         if self.dct is None:
             return "DATE", "XXXX-XX-XX", False
         d = pick_year(self.dct, self.direction(m.start(), m.end()) or -1, lambda y: holiday_date(rule, y))

@@ -31,6 +31,19 @@ class ParseView:
             return False
         return True
 
+    def year_of(self, word: str) -> int:
+        """The year a YEAR group matched: "1996", or spoken ("nineteen ninety-six")."""
+        if word.isdigit():
+            return int(word)
+        words = [w for w in re.split(r"[\s-]+", word.lower()) if w != "and"]
+        if words[:2] == ["two", "thousand"]:
+            base, rest = self.g.year_leads["two thousand"], words[2:]
+        else:
+            base, rest = self.g.year_leads[words[0]], words[1:]
+        if rest == ["hundred"]:
+            return base
+        return base + sum(self.g.numbers[w] for w in rest if w != "oh")
+
     def direction(self, start: int, end: int) -> int:
         """+1 when the clause around [start, end) speaks of the future, -1 of the past, 0 unknown."""
         while end > start + 1 and self.text[end - 1] in ".,;:":
@@ -45,9 +58,12 @@ class ParseView:
         if not toks:
             return weak
         tok = toks[-1]
-        seen = 0
+        if not tok.tag_:
+            return self._direction_unparsed(start, end, weak)
+        seen, via_noun = 0, False
         while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and seen < 6:
             tok, seen = tok.head, seen + 1
+            via_noun = via_noun or tok.pos_ in ("NOUN", "PROPN") and tok.i not in {t.i for t in toks}
         cues = self.g.future_cues
         if tok.pos_ not in ("VERB", "AUX"):
             # a noun phrase: "the upcoming talks on Monday", "the meeting scheduled for Friday"
@@ -57,13 +73,28 @@ class ParseView:
         words = [tok] + auxes
         head = tok
         for _ in range(2):   # "expects to meet on Monday", "is scheduled to speak Monday"
-            if head.dep_ in ("xcomp", "advcl", "conj") and head.head is not head and head.head.pos_ in ("VERB", "AUX"):
-                if head.dep_ == "xcomp" and head.head.lemma_.lower() in self.g.plan_verbs:
+            if head.dep_ in ("xcomp", "advcl", "conj") and head.head is not head:
+                up = head.head
+                if up.pos_ not in ("VERB", "AUX"):
+                    # "is due to meet", "are poised to sign" ahead; "had been due to expire" behind
+                    if head.dep_ == "xcomp" and up.lemma_.lower() in self.g.plan_verbs and not any(
+                            a.tag_ == "VBD" for a in up.head.children if a.dep_ in ("aux", "auxpass")):
+                        return 1
+                    break
+                if head.dep_ == "xcomp" and up.lemma_.lower() in self.g.plan_verbs:
                     return 1     # "planned to leave on Thursday": later than the planning
-                head = head.head
+                head = up
                 words += [head] + [c for c in head.children if c.dep_ in ("aux", "auxpass")]
             else:
                 break
+        def perfect(w) -> bool:
+            return any(a.lemma_ == "have" for a in w.children if a.dep_ in ("aux", "auxpass"))
+
+        # "is due to meet", "are poised to sign": the plan word hangs off the verb as a complement
+        past = any(w.tag_ == "VBD" or perfect(w) for w in words)
+        if not past and any(c.dep_ in ("acomp", "oprd") and c.lemma_.lower() in self.g.plan_verbs
+                            for w in words for c in w.children):
+            return 1
 
         def future(w) -> bool:
             if w.lower_ in cues:
@@ -76,6 +107,22 @@ class ParseView:
             return 1
         if tok.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
             return -1
-        if tok.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxes):
+        if tok.tag_ == "VBN" and perfect(tok):
             return -1
+        # a present tense that is not a report ("leaders meet on Sunday", "the vote is on Friday",
+        # "is meeting him on Monday"): news states what is planned in the present; not when the
+        # date hangs off a noun ("follows Tuesday's declaration", "the Sept. 11 attack")
+        if not via_noun and (tok.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes)) \
+                and tok.lemma_.lower() not in self.g.report_verbs and not perfect(tok):
+            return 1
+        return weak
+
+    def _direction_unparsed(self, start: int, end: int, weak: int) -> int:
+        """The clause's direction from its words alone, for text the fast path left unparsed."""
+        a = max(self.text.rfind(c, 0, start) for c in ".;!?\n") + 1
+        ends = [i for i in (self.text.find(c, end) for c in ".;!?\n") if i >= 0]
+        clause = self.text[a:min(ends) if ends else len(self.text)].lower()
+        words = set(re.findall(r"[a-z']+", clause))
+        if words & self.g.future_cues or re.search(r"\b(?:is|are)\s+(?:due|set|scheduled|expected|poised)\s+to\b", clause):
+            return 1
         return weak
