@@ -177,8 +177,9 @@ class DurationHandlers(ParseView):
         intro = m["bare"].lower().split()
         unit = {"years": "Y", "months": "M", "weeks": "W", "days": "D", "decades": "Y",
                 "hours": "TH", "minutes": "TM", "centuries": "Y"}[word]
-        if intro and intro[-1] in ("recent", "past", "previous") and not set(intro) & {"the"}:
-            return "DATE", "PAST_REF", True      # "in recent years", "in past decades"
+        if intro and intro[-1] in ("recent", "past", "previous") and not set(intro) & {"the"} \
+                and unit == "Y":
+            return "DATE", "PAST_REF", True      # "in recent years", "in past decades"; "recent weeks" is PXW
         if unit.startswith("T"):
             return "DURATION", f"PTX{unit[1]}", True
         # keep the preposition out of the expression ("for years" -> "years")

@@ -309,6 +309,8 @@ class Normaliser(DurationHandlers):
             part = m["ppart"].lower()
         if key.split()[-1] in self.g.parts and key.split()[0] in ("this", "last"):
             part = key.split()[-1]
+        elif key == "tonight":
+            part = "night"
         if part:
             return "TIME", value + "T" + self.g.parts[part], True
         return "DATE", value, True
@@ -334,6 +336,9 @@ class Normaliser(DurationHandlers):
                 sat = dct - dt.timedelta(days=(dct.isoweekday() - 6) % 7)
             elif shift > 0:
                 sat = dct + dt.timedelta(days=(6 - dct.isoweekday()) % 7 or 7)
+            elif dct.isoweekday() <= 3 and self.direction(m.start(), m.end()) < 0:
+                # "was reached this weekend", written early in the week: the one just past
+                sat = dct - dt.timedelta(days=dct.isoweekday() + 1)
             else:
                 sat = dct + dt.timedelta(days=6 - dct.isoweekday()) if dct.isoweekday() <= 6 else dct - dt.timedelta(days=1)
             return "DATE", iso_week(sat) + "-WE", True

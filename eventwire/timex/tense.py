@@ -49,7 +49,7 @@ class ParseView:
         while end > start + 1 and self.text[end - 1] in ".,;:":
             end -= 1
         before = self.text[max(0, start - 20):start].lower()
-        if re.search(r"\b(as (early|soon) as|from now|next|(?<!up )until)\s+(on\s+)?$", before):
+        if re.search(r"\b(as (early|soon) as|from now|next|(?<!up )until|now and|starting|effective)\s+(on\s+)?$", before):
             return 1
         if re.search(r"\b(since|last|ago)\s+(on\s+)?$", before):
             return -1
@@ -63,12 +63,18 @@ class ParseView:
         seen, via_noun = 0, False
         while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and seen < 6:
             tok, seen = tok.head, seen + 1
-            via_noun = via_noun or tok.pos_ in ("NOUN", "PROPN") and tok.i not in {t.i for t in toks}
+            via_noun = via_noun or tok.pos_ == "NOUN"
         cues = self.g.future_cues
         if tok.pos_ not in ("VERB", "AUX"):
             # a noun phrase: "the upcoming talks on Monday", "the meeting scheduled for Friday"
             around = {t.lower_ for t in tok.subtree}
-            return 1 if around & cues else weak
+            if around & cues:
+                return 1
+            # "protesters planned a rally on Saturday": the noun's verb plans it
+            verb = tok.head
+            if verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in self.g.plan_verbs | cues:
+                return 1
+            return weak
         auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
         words = [tok] + auxes
         head = tok
