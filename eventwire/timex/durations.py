@@ -108,6 +108,8 @@ class DurationHandlers(ParseView):
     def _duration(self, n, unit_code: str) -> str:
         timepart = unit_code in ("TH", "TM", "TS")
         letter = unit_code[1:] if timepart else unit_code
+        if (n == "X" or n is None) and letter in ("DE", "CE"):
+            return "PXY"        # "decades-long", "many decades": TimeBank counts them in years
         if n == "X" or n is None:
             num = "X"
         elif letter == "2W":
@@ -206,7 +208,17 @@ class DurationHandlers(ParseView):
             n = self.g.numbers.get(evn, "X")
         return "SET", self._duration(n, code), True
 
+    def h_long(self, m: re.Match):
+        code = self.g.units[m["lunit"].lower()]
+        if m["lplural"]:
+            n = "X"
+        else:
+            n = self._number(m["num"]) if m["num"] else 1
+        return "DURATION", self._duration(n, code), True
+
     def h_set_ly(self, m: re.Match):
+        if m["ly"][:1].isupper() and m.end() < len(self.text) and re.match(r"\s+[A-Z]", self.text[m.end():m.end() + 2]):
+            return None     # a title: "The Daily Caller", "Weekly Standard"
         code = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "annually": "P1Y",
                 "hourly": "PT1H", "nightly": "P1D", "biweekly": "P2W"}[m["ly"].lower()]
         return "SET", code, True

@@ -133,7 +133,9 @@ class Grammar:
             (c(rf"(?P<qyear>{YEAR.replace('(?P<year>', '(?:')})(?:'s)?\s+{ORD}[\s-]+quarter"), "quarter_year"),
             (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|at\s+least|at\s+most|over|under|up\s+to|roughly|around|only|just|within|another|the\s+(?:past|last|next|first|coming|previous|following|final|remaining))\s+)*{NUM}(?:\s+or\s+(?:so|more))?[\s-]+(?:more\s+|additional\s+|full\s+|long\s+)?{UNIT}(?P<old>[\s-]+old)?"), "duration"),
             (c(rf"(?P<bare>(?:(?:for|over|in|within|after|during)\s+(?:the\s+)?(?:(?:past|last|next|coming|recent|previous|following)\s+)?|(?:recent|coming|past|previous)\s+))(?P<bunit>years|months|weeks|days|decades|hours|minutes|centuries)"), "bare_plural"),
-            (c(r"(?P<bunit3>years|months|weeks|days|decades|hours)(?=\s+(?:of|after|later)\b)"), "bare_plural"),
+            (c(r"(?P<bunit3>years|months|weeks|days|decades|hours)(?=\s+(?:of|after|later|before)\b)"), "bare_plural"),
+            # "a week-long trip", "a decades-long battle": the span the compound names
+            (c(rf"(?:(?P<num>\d+|{alt(w for w, v in self.numbers.items() if isinstance(v, int) and ' ' not in w)})-)?(?P<lunit>day|week|month|year|decade|hour)(?P<lplural>s)?-long"), "long"),
             (c(rf"(?P<every>every|each|per)\s+(?:(?P<evn>other|two|three|four|few)\s+)?(?:{UNIT}|{WD}(?:\s+{PART})?)"), "set"),
             (c(rf"(?P<freq>once|twice|three\s+times|several\s+times)\s+(?:a|an|per|every)\s+{UNIT}"), "set"),
             (c(rf"(?P<ly>daily|weekly|monthly|yearly|annually|hourly|nightly|biweekly)"), "set_ly"),

@@ -299,6 +299,8 @@ class Normaliser(DurationHandlers):
         return "TIME", f"{day}T{self.g.clock[m['cw'].lower()]}", anchored
 
     def h_rel_day(self, m: re.Match):
+        if m["rday"] == "TODAY" and self.text[max(0, m.start() - 4):m.start()] == "USA ":
+            return None     # the newspaper's name in a byline
         key = re.sub(r"\s+", " ", m["rday"].lower())
         if self.dct is None:
             return ("DATE", "PRESENT_REF", False) if self.g.rel_days[key] == 0 else ("DATE", "XXXX-XX-XX", False)
@@ -396,6 +398,8 @@ class Normaliser(DurationHandlers):
             return None     # "at the time of its founding": the time of something else
         if key == "current" and re.match(r"\s+(account|accounts|affairs|events|account deficit|prices)\b", self.text[m.end():], re.I):
             return None
+        if key == "the future" and re.match(r"\s+of\b", self.text[m.end():]):
+            return None     # "the future of the talks": what becomes of them, not a time
         if key == "the past" and re.match(r"\s+(few|several|\d|two|three|four|five|six|seven|eight|nine|ten|year|month|week|decade)", self.text[m.end():], re.I):
             return None
         return "DATE", self.g.fixed[key], True
