@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Optional
 
 from .dates import add_months, iso_week
 from .tense import ParseView
@@ -46,6 +47,9 @@ class DurationHandlers(ParseView):
             y, mo = add_months(dct.year, dct.month, k)
             return "DATE", f"{y}-{mo:02d}", True
         if unit == "Y":
+            rq = self._reported_quarter(m.start()) if k == -1 else None
+            if rq:      # "up from $10 million a year ago" in an earnings report: that quarter then
+                return "DATE", f"{rq[0] - 1}-Q{rq[1]}", True
             return "DATE", str(dct.year + k), True
         if unit == "DE":
             return "DATE", str(dct.year + 10 * k), True
@@ -56,12 +60,32 @@ class DurationHandlers(ParseView):
             return "TIME", "PAST_REF" if k < 0 else "FUTURE_REF", True
         return None
 
+    _QUARTER = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?quarter\b|\bquarter(?:ly)?\b", re.I)
+
+    def _reported_quarter(self, start: int) -> Optional[tuple[int, int]]:
+        """(year, quarter) of the quarter an earnings report compares with "a year earlier": the
+        last quarter the text names before ``start``, else the last one ended; None when the
+        text says nothing of quarters (then "a year ago" is a year)."""
+        found = list(self._QUARTER.finditer(self.text, max(0, start - 400), start))
+        if not found:
+            return None
+        cur = (self.dct.month - 1) // 3 + 1
+        named = [f for f in found if f.group(1)]
+        if named:
+            word = named[-1].group(1).lower()
+            q = int(word[0]) if word[0].isdigit() else self.g.ordinals[word]
+            return (self.dct.year if q <= cur else self.dct.year - 1), q
+        return (self.dct.year, cur - 1) if cur > 1 else (self.dct.year - 1, 4)
+
     def h_year_ago(self, m: re.Match):
         unit = m["ago"].lower()
         if self.dct is None:
             return "DATE", "XXXX", False
         dct = self.dct
         if unit == "year":
+            rq = self._reported_quarter(m.start())
+            if rq:      # "year-earlier profit", "the year-ago quarter" in an earnings report
+                return "DATE", f"{rq[0] - 1}-Q{rq[1]}", True
             if "quarter" in m.group().lower():
                 return "DATE", f"{dct.year - 1}-Q{(dct.month - 1) // 3 + 1}", True
             return "DATE", str(dct.year - 1), True
