@@ -1,0 +1,146 @@
+"""Timex forms added for real news: tense of the governing verb, spoken years, named decades,
+"the week of", spans counted from another event, vague present references, earnings-report
+quarters. Publication date: Saturday 2025-05-17 unless said otherwise. Sentences written for
+these tests.
+"""
+from __future__ import annotations
+
+import pytest
+
+PUB = "2025-05-17"
+
+
+@pytest.fixture(scope="module")
+def timex_pipe():
+    from eventwire import Pipeline
+
+    return Pipeline(stages=["eventwire_timex"])
+
+
+def values(pipe, text, published=PUB):
+    doc = pipe.extract(text, published=published)
+    return {t.text: t.value for t in doc.timexes}
+
+
+def types(pipe, text, published=PUB):
+    doc = pipe.extract(text, published=published)
+    return {t.text: t.type for t in doc.timexes}
+
+
+# -- a weekday takes the direction of its verb -----------------------------------------------
+
+@pytest.mark.parametrize("text, word, value", [
+    ("The minister will call his counterpart on Monday.", "Monday", "2025-05-19"),
+    ("The minister called his counterpart on Monday.", "Monday", "2025-05-12"),
+    ("Both leaders meet on Sunday to sign the accord.", "Sunday", "2025-05-18"),
+    ("Both leaders met on Sunday to sign the accord.", "Sunday", "2025-05-11"),
+    ("The envoy is due to arrive in the capital on Tuesday.", "Tuesday", "2025-05-20"),
+    ("The rebels are poised to sign a truce on Wednesday.", "Wednesday", "2025-05-21"),
+    ("The mandate had been due to expire on Thursday.", "Thursday", "2025-05-15"),
+    ("Fresh sanctions take effect starting Monday.", "Monday", "2025-05-19"),
+])
+def test_weekday_follows_the_tense_of_its_clause(timex_pipe, text, word, value):
+    assert values(timex_pipe, text)[word] == value
+
+
+def test_a_weekday_on_a_noun_is_not_a_plan(timex_pipe):
+    # "Tuesday's vote" names an event already reported, whatever the tense of the sentence
+    assert values(timex_pipe, "The ruling party's collapse follows Tuesday's vote in parliament.") == {
+        "Tuesday": "2025-05-13"}
+
+
+def test_a_report_in_the_present_is_not_a_plan(timex_pipe):
+    assert values(timex_pipe, "The foreign ministry says Thursday that the border stays shut.") == {
+        "Thursday": "2025-05-15"}
+
+
+# -- years and decades, written out ----------------------------------------------------------
+
+def test_spoken_years(timex_pipe):
+    assert values(timex_pipe, "The treaty was signed in nineteen ninety-six.") == {"nineteen ninety-six": "1996"}
+    assert values(timex_pipe, "The plan ran out of money in twenty thirteen.") == {"twenty thirteen": "2013"}
+    assert values(timex_pipe, "Unemployment was to be halved by the year two thousand.") == {
+        "the year two thousand": "2000"}
+    assert values(timex_pipe, "The talks stalled in January nineteen ninety-seven.") == {
+        "January nineteen ninety-seven": "1997-01"}
+
+
+def test_a_spoken_number_is_not_a_year(timex_pipe):
+    assert values(timex_pipe, "Two thousand soldiers crossed the river.") == {}
+    assert values(timex_pipe, "Twenty five of the prisoners were freed.") == {}
+
+
+def test_named_decades(timex_pipe):
+    assert values(timex_pipe, "Membership fell through the nineties and rose again in the '80s revival.") == {
+        "the nineties": "199", "the '80s": "198"}
+
+
+def test_week_of(timex_pipe):
+    assert values(timex_pipe, "A hearing is expected the week of March 3.") == {"the week of March 3": "2025-W10"}
+
+
+# -- spans counted from another event are durations ------------------------------------------
+
+def test_spans_before_and_after_another_event(timex_pipe):
+    found = values(timex_pipe, "The strike came three days after the ceasefire was announced.")
+    assert found == {"three days": "P3D"}
+    assert values(timex_pipe, "Two months later, the talks collapsed.") == {"Two months later": "P2M"}
+    assert values(timex_pipe, "A few days earlier, the army had withdrawn.") == {"A few days earlier": "PXD"}
+    assert values(timex_pipe, "Shelling resumed hours before the envoys arrived.") == {"hours": "PTXH"}
+
+
+def test_ago_still_counts_from_publication(timex_pipe):
+    assert values(timex_pipe, "The embassy closed two weeks ago.") == {"two weeks ago": "2025-W18"}
+
+
+def test_long_compounds(timex_pipe):
+    assert values(timex_pipe, "He returned from a week-long visit to the region.") == {"week-long": "P1W"}
+    assert values(timex_pipe, "The decades-long dispute over the border flared again.") == {"decades-long": "PXY"}
+
+
+def test_recent_weeks_are_a_span_recent_years_a_past_reference(timex_pipe):
+    assert values(timex_pipe, "Attacks have grown in recent weeks.") == {"recent weeks": "PXW"}
+    assert values(timex_pipe, "Attacks have grown in recent years.") == {"recent years": "PAST_REF"}
+
+
+# -- vague references and named dates --------------------------------------------------------
+
+def test_present_references(timex_pipe):
+    found = values(timex_pipe, "At this time, we know of no threat, and the border stays closed for the time being.")
+    assert set(found.values()) == {"PRESENT_REF"} and len(found) == 2
+
+
+def test_the_future_of_something_is_no_time(timex_pipe):
+    assert values(timex_pipe, "The vote raised questions about the future of the coalition.") == {}
+    assert values(timex_pipe, "The coalition may collapse in the future.") == {"the future": "FUTURE_REF"}
+
+
+def test_nine_eleven(timex_pipe):
+    assert values(timex_pipe, "Security was tightened after 9/11.") == {"9/11": "2001-09-11"}
+
+
+def test_tonight_is_a_night(timex_pipe):
+    assert values(timex_pipe, "The president will address the nation tonight.") == {"tonight": "2025-05-17TNI"}
+
+
+def test_military_clock_with_zone(timex_pipe):
+    found = values(timex_pipe, "The convoy left at 1700 GMT on Saturday.")
+    assert found["1700 GMT"] == "2025-05-17T17:00"
+
+
+def test_newspaper_name_is_no_date(timex_pipe):
+    assert values(timex_pipe, "Jane Roe  USA TODAY  LONDON - The prime minister resigned.") == {}
+    assert values(timex_pipe, "Content created by The Daily Caller News Foundation is free.") == {}
+
+
+# -- earnings reports ------------------------------------------------------------------------
+
+def test_a_year_earlier_in_an_earnings_report_is_that_quarter(timex_pipe):
+    text = "Net income in the third quarter rose to $5 million from $4 million a year earlier."
+    assert values(timex_pipe, text, published="2024-10-30")["a year earlier"] == "2023-Q3"
+
+
+def test_a_year_earlier_elsewhere_is_a_year(timex_pipe):
+    text = "Wages were 4 percent higher than a year earlier, the agency said."
+    assert values(timex_pipe, text, published="2024-10-30") == {"a year earlier": "2023"}
+    assert types(timex_pipe, text, published="2024-10-30") == {"a year earlier": "DATE"}
