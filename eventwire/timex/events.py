@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+import numpy as np
+from spacy.symbols import AUX, NOUN, PROPN, VERB
+
 from ..model import Document, Span, Timex
 
 _REFS = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
@@ -15,22 +18,37 @@ _CLAUSE_LINKS = ("conj", "xcomp", "advcl", "acl", "relcl", "pcomp")
 
 def _governors(doc) -> dict[int, tuple[int, tuple[int, ...], int]]:
     """token start -> (start of its governing verb, starts of the verbs that verb hangs from
-    through conj/xcomp/advcl/acl links, start of the noun it modifies or -1)."""
-    def verb_of(tok):
+    through conj/xcomp/advcl/acl links, start of the noun it modifies or -1).
+
+    Read from the parse as arrays: making a spaCy Token for every step up the tree cost more
+    than all the timex patterns together."""
+    n = len(doc)
+    if not n:
+        return {}
+    arr = doc.to_array(["HEAD", "POS", "DEP", "IDX"])
+    heads = (np.arange(n, dtype="int64") + arr[:, 0].astype("int64")).tolist()
+    pos, dep, idx = arr[:, 1].tolist(), arr[:, 2].tolist(), arr[:, 3].tolist()
+    strings = doc.vocab.strings
+    links = {strings[d] for d in _CLAUSE_LINKS}
+    modifiers = {strings[d] for d in ("nummod", "compound", "amod", "poss", "nmod")}
+    verbs, nouns = {VERB, AUX}, {NOUN, PROPN}
+
+    def verb_of(i: int) -> int:
         steps = 0
-        while tok.pos_ not in ("VERB", "AUX") and tok.head is not tok and steps < 8:
-            tok, steps = tok.head, steps + 1
-        return tok
+        while pos[i] not in verbs and heads[i] != i and steps < 8:
+            i, steps = heads[i], steps + 1
+        return i
 
     table = {}
-    for tok in doc:
-        gov = verb_of(tok)
+    for i in range(n):
+        gov = verb_of(i)
         chain, link = [], gov
-        while link.dep_ in _CLAUSE_LINKS and link.head is not link and len(chain) < 4:
-            link = verb_of(link.head)
-            chain.append(link.idx)
-        noun = tok.head.idx if tok.dep_ in ("nummod", "compound", "amod", "poss", "nmod") and tok.head.pos_ in ("NOUN", "PROPN") else -1
-        table[tok.idx] = (gov.idx, tuple(chain), noun)
+        while dep[link] in links and len(chain) < 4:
+            link = verb_of(heads[link])
+            chain.append(idx[link])
+        h = heads[i]
+        noun = idx[h] if dep[i] in modifiers and pos[h] in nouns else -1
+        table[idx[i]] = (idx[gov], tuple(chain), noun)
     return table
 
 

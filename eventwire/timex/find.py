@@ -28,8 +28,12 @@ def find_timexes(doc, dct: Optional[dt.date], g: Optional[Grammar] = None) -> li
     """All temporal expressions in the spaCy ``doc``, normalised against ``dct``."""
     g = g or grammar()
     text = doc.text
+    low = text.lower()
     cands: list[tuple[int, int, str, re.Match]] = []
     for pat, name in g.rules:
+        needles = g.needles.get(pat)
+        if needles and not any(n in low for n in needles):
+            continue
         for m in pat.finditer(text):
             if m.end() > m.start():
                 cands.append((m.start(), m.end(), name, m))
@@ -57,10 +61,10 @@ def find_timexes(doc, dct: Optional[dt.date], g: Optional[Grammar] = None) -> li
         taken.append((start, end))
         found.append(Found(start, end, typ, value, anchored))
     found.sort(key=lambda f: f.start)
-    sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else []
+    # sentence bounds cost a walk over the whole parse: only a clock time without a day needs them
+    needs_sentences = any(f.value.startswith(CLOCK) for f in found) and doc.has_annotation("SENT_START")
+    sentences = [(s.start_char, s.end_char) for s in doc.sents] if needs_sentences else []
     return resolve_anaphors(found, dct, g, sentences)
-
-
 
 
 def resolve_anaphors(found: list[Found], dct: Optional[dt.date], g: Grammar,

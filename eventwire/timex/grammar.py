@@ -96,8 +96,15 @@ class Grammar:
         B = r"(?<![\w$£€#-])"          # start of a word that is no currency or code
         E = r"(?![\w]|-(?!year|month|week|day|hour|minute))"
 
-        def c(p: str) -> re.Pattern:
-            return re.compile(B + p + E, re.IGNORECASE)
+        # Words a rule cannot match without: a text lacking all of them skips the rule (most
+        # texts have no "quarter", no "o'clock", no holiday), which saves running its pattern.
+        self.needles: dict[re.Pattern, tuple[str, ...]] = {}
+
+        def c(p: str, needles: tuple[str, ...] = ()) -> re.Pattern:
+            pat = re.compile(B + p + E, re.IGNORECASE)
+            if needles:
+                self.needles[pat] = tuple(n.lower() for n in needles)
+            return pat
 
         # (pattern, handler name); all run, the longest non-overlapping matches win
         self.rules: list[tuple[re.Pattern, str]] = [
@@ -105,50 +112,50 @@ class Grammar:
             (c(rf"(?:{WD.replace('wd>', 'wd0>')},?\s+)?(?:the\s+)?{DAY}(?:\s+of)?\s+{MON}(?:,?\s+{YEAR})?"), "day_month"),
             (c(rf"(?:(?:{VAGUE})|(?:{REL})\s+)?{MON},?\s+(?:of\s+)?{YEAR}"), "month_year"),
             (c(rf"(?:(?:{VAGUE})|(?P<relm>last|this|next)\s+)?{MON}"), "month"),
-            (c(rf"(?:(?:{VAGUE}))?{MON},?\s+(?P<ry>this|last|next)\s+year"), "month_rel_year"),
+            (c(rf"(?:(?:{VAGUE}))?{MON},?\s+(?P<ry>this|last|next)\s+year", ("year",)), "month_rel_year"),
             (c(r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)"), "iso"),
             (c(r"(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]|0?[1-9])/(?P<y>\d{4}|\d\d)"), "numeric"),
             (c(rf"(?:(?:{VAGUE})|(?P<fiscal>fiscal(?:\s+year)?)\s+|the\s+(?:year\s+)?|(?P<post>post|pre)-)?{YEAR}"), "year"),
-            (c(rf"(?:the\s+)?(?:(?:{VAGUE}))?(?:mid-)?(?:(?P<dec>1[6-9]\d|20\d)0'?s|'(?P<dec2>\d)0s)"), "decade"),
-            (c(rf"the\s+(?:(?:{VAGUE}))?(?P<dword>{alt(self.decade_words)})"), "decade"),
-            (c(rf"(?:the\s+)?(?:{VAGUE})?(?:{ORD}|(?P<cnum>1\d|2[01])(?:st|nd|rd|th))[\s-]+century"), "century"),
-            (c(rf"(?:(?:{VAGUE})|(?:the\s+)?{REL}\s+)?{SEASON}(?:\s+(?:of\s+)?{YEAR})?"), "season"),
+            (c(rf"(?:the\s+)?(?:(?:{VAGUE}))?(?:mid-)?(?:(?P<dec>1[6-9]\d|20\d)0'?s|'(?P<dec2>\d)0s)", ("0s", "0's")), "decade"),
+            (c(rf"the\s+(?:(?:{VAGUE}))?(?P<dword>{alt(self.decade_words)})", ("ties",)), "decade"),
+            (c(rf"(?:the\s+)?(?:{VAGUE})?(?:{ORD}|(?P<cnum>1\d|2[01])(?:st|nd|rd|th))[\s-]+century", ("century",)), "century"),
+            (c(rf"(?:(?:{VAGUE})|(?:the\s+)?{REL}\s+)?{SEASON}(?:\s+(?:of\s+)?{YEAR})?", tuple(self.seasons)), "season"),
             (c(rf"(?:(?:the\s+)?(?P<relw>last|this|next|coming|past|previous|following)\s+)?{WD}(?:\s+{PART})?"), "weekday"),
             (c(rf"(?:at\s+)?(?:about\s+|around\s+)?(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*{AMPM}{ZONE}"
                rf"(?:,?\s+(?:on\s+)?(?:{WD}(?:\s+{PART})?|(?P<rd>today|tonight|yesterday|tomorrow)|(?P<cmon>{alt(self.months)})\.?\s+(?P<cday>[12]\d|3[01]|0?[1-9])(?!\d)))?"), "clock"),
-            (c(rf"(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)\s+(?:local\s+time|[ECMP][SD]T|GMT|UTC)"), "clock"),
-            (c(rf"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)\s+(?:GMT|UTC)"), "clock"),    # "1700 GMT"
-            (c(rf"(?:the\s+)?week\s+of\s+{MON}\s+{DAY}(?:,?\s+{YEAR})?"), "week_of"),
-            (c(rf"(?P<h>[01]?\d|1[0-2])\s+o'clock(?:\s+in\s+the\s+{PART})?"), "clock"),
+            (c(rf"(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)\s+(?:local\s+time|[ECMP][SD]T|GMT|UTC)", ("local", "gmt", "utc", "st", "dt")), "clock"),
+            (c(rf"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)\s+(?:GMT|UTC)", ("gmt", "utc")), "clock"),    # "1700 GMT"
+            (c(rf"(?:the\s+)?week\s+of\s+{MON}\s+{DAY}(?:,?\s+{YEAR})?", ("week of",)), "week_of"),
+            (c(rf"(?P<h>[01]?\d|1[0-2])\s+o'clock(?:\s+in\s+the\s+{PART})?", ("o'clock",)), "clock"),
             (c(rf"(?P<h>[01]?\d|1[0-2])\s+in\s+the\s+{PART}"), "clock"),
-            (c(rf"(?P<cw>{alt(self.clock)})(?:\s+(?:on\s+)?(?:{WD}|(?P<rd>today|tomorrow|yesterday)))?"), "clock_word"),
-            (c(rf"(?:(?P<vd>early|late|earlier|later)\s+)?(?P<rday>{alt(self.rel_days)})(?:\s+{PART})?"), "rel_day"),
-            (c(rf"(?:(?:early|late|mid)[\s-]?)?(?P<ppart>{alt(self.parts)})\s+(?P<rday>yesterday|today|tomorrow)"), "rel_day"),
-            (c(rf"(?:(?:{VAGUE})|over\s+)?(?:the\s+)?{REL}\s+(?P<runit>week|weekend|month|year|quarter|decade|century)"), "rel_unit"),
-            (c(rf"(?:(?:over|during)\s+)?the\s+(?P<runit>weekend)"), "rel_unit"),
-            (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|roughly|around|just|only)\s+)?{NUM}[\s-]+{UNIT}(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence)"), "ago"),
-            (c(rf"(?P<dir>ago|earlier|later)\b"), "skip"),
-            (c(rf"(?:the\s+)?(?P<ago>year|month|week|quarter)[\s-]+(?:earlier|ago)(?:\s+(?:period|quarter|month|year))?"), "year_ago"),
-            (c(rf"(?:the\s+)?(?:(?:fiscal|latest|current|{VAGUE.replace('(?P<vague>', '(?:')})\s*)?(?:{ORD}[\s-]+(?:fiscal\s+)?|(?P<latest>latest|current|fiscal)\s+)?quarter(?:\s+of\s+{YEAR})?"), "quarter"),
-            (c(rf"(?P<qyear>{YEAR.replace('(?P<year>', '(?:')})(?:'s)?\s+{ORD}[\s-]+quarter"), "quarter_year"),
+            (c(rf"(?P<cw>{alt(self.clock)})(?:\s+(?:on\s+)?(?:{WD}|(?P<rd>today|tomorrow|yesterday)))?", tuple(self.clock)), "clock_word"),
+            (c(rf"(?:(?P<vd>early|late|earlier|later)\s+)?(?P<rday>{alt(self.rel_days)})(?:\s+{PART})?", tuple(w.split()[-1] for w in self.rel_days)), "rel_day"),
+            (c(rf"(?:(?:early|late|mid)[\s-]?)?(?P<ppart>{alt(self.parts)})\s+(?P<rday>yesterday|today|tomorrow)", ("yesterday", "today", "tomorrow")), "rel_day"),
+            (c(rf"(?:(?:{VAGUE})|over\s+)?(?:the\s+)?{REL}\s+(?P<runit>week|weekend|month|year|quarter|decade|century)", ("week", "month", "year", "quarter", "decade", "century")), "rel_unit"),
+            (c(rf"(?:(?:over|during)\s+)?the\s+(?P<runit>weekend)", ("weekend",)), "rel_unit"),
+            (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|roughly|around|just|only)\s+)?{NUM}[\s-]+{UNIT}(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence)", ("ago", "earlier", "later", "from now", "hence")), "ago"),
+            (c(rf"(?P<dir>ago|earlier|later)\b", ("ago", "earlier", "later")), "skip"),
+            (c(rf"(?:the\s+)?(?P<ago>year|month|week|quarter)[\s-]+(?:earlier|ago)(?:\s+(?:period|quarter|month|year))?", ("earlier", "ago")), "year_ago"),
+            (c(rf"(?:the\s+)?(?:(?:fiscal|latest|current|{VAGUE.replace('(?P<vague>', '(?:')})\s*)?(?:{ORD}[\s-]+(?:fiscal\s+)?|(?P<latest>latest|current|fiscal)\s+)?quarter(?:\s+of\s+{YEAR})?", ("quarter",)), "quarter"),
+            (c(rf"(?P<qyear>{YEAR.replace('(?P<year>', '(?:')})(?:'s)?\s+{ORD}[\s-]+quarter", ("quarter",)), "quarter_year"),
             (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|at\s+least|at\s+most|over|under|up\s+to|roughly|around|only|just|within|another|the\s+(?:past|last|next|first|coming|previous|following|final|remaining))\s+)*{NUM}(?:\s+or\s+(?:so|more))?[\s-]+(?:more\s+|additional\s+|full\s+|long\s+)?{UNIT}(?P<old>[\s-]+old)?"), "duration"),
-            (c(rf"(?P<bare>(?:(?:for|over|in|within|after|during)\s+(?:the\s+)?(?:(?:past|last|next|coming|recent|previous|following)\s+)?|(?:recent|coming|past|previous)\s+))(?P<bunit>years|months|weeks|days|decades|hours|minutes|centuries)"), "bare_plural"),
-            (c(r"(?P<bunit3>years|months|weeks|days|decades|hours)(?=\s+(?:of|after|later|before)\b)"), "bare_plural"),
+            (c(rf"(?P<bare>(?:(?:for|over|in|within|after|during)\s+(?:the\s+)?(?:(?:past|last|next|coming|recent|previous|following)\s+)?|(?:recent|coming|past|previous)\s+))(?P<bunit>years|months|weeks|days|decades|hours|minutes|centuries)", ("years", "months", "weeks", "days", "decades", "hours", "minutes", "centuries")), "bare_plural"),
+            (c(r"(?P<bunit3>years|months|weeks|days|decades|hours)(?=\s+(?:of|after|later|before)\b)", ("years", "months", "weeks", "days", "decades", "hours")), "bare_plural"),
             # "a week-long trip", "a decades-long battle": the span the compound names
-            (c(rf"(?:(?P<num>\d+|{alt(w for w, v in self.numbers.items() if isinstance(v, int) and ' ' not in w)})-)?(?P<lunit>day|week|month|year|decade|hour)(?P<lplural>s)?-long"), "long"),
-            (c(rf"(?P<every>every|each|per)\s+(?:(?P<evn>other|two|three|four|few)\s+)?(?:{UNIT}|{WD}(?:\s+{PART})?)"), "set"),
-            (c(rf"(?P<freq>once|twice|three\s+times|several\s+times)\s+(?:a|an|per|every)\s+{UNIT}"), "set"),
-            (c(rf"(?P<ly>daily|weekly|monthly|yearly|annually|hourly|nightly|biweekly)"), "set_ly"),
+            (c(rf"(?:(?P<num>\d+|{alt(w for w, v in self.numbers.items() if isinstance(v, int) and ' ' not in w)})-)?(?P<lunit>day|week|month|year|decade|hour)(?P<lplural>s)?-long", ("-long",)), "long"),
+            (c(rf"(?P<every>every|each|per)\s+(?:(?P<evn>other|two|three|four|few)\s+)?(?:{UNIT}|{WD}(?:\s+{PART})?)", ("every", "each", "per")), "set"),
+            (c(rf"(?P<freq>once|twice|three\s+times|several\s+times)\s+(?:a|an|per|every)\s+{UNIT}", ("once", "twice", "times")), "set"),
+            (c(rf"(?P<ly>daily|weekly|monthly|yearly|annually|hourly|nightly|biweekly)", ("daily", "weekly", "monthly", "yearly", "annually", "hourly", "nightly")), "set_ly"),
             (c(rf"(?P<rate>a|an|per)\s+{UNIT}"), "rate"),
-            (c(rf"(?P<fixed>{alt(self.fixed)})"), "fixed"),
+            (c(rf"(?P<fixed>{alt(self.fixed)})", tuple(k.split()[-1] for k in self.fixed)), "fixed"),
             (c(rf"(?:(?:early|earlier|late|later)\s+(?:in\s+)?)?(?:that|the\s+same|that\s+same)\s+(?P<aunit>day|week|month|year|{alt(self.parts)})"), "anaphor"),
             (c(rf"(?:in|during|by|until)\s+(?:(?:early|late|mid)[\s-]?)?(?:the\s+)?(?P<aunit>morning|afternoon|evening)(?!\s+(?:of|after|before|when|that|paper|news|show|edition|session|prayers?|star|post)\b)"), "anaphor"),
             (c(rf"the\s+(?P<arel>next|following|previous|preceding)\s+(?P<aunit>day|week|month|year|{alt(self.parts)})"), "anaphor"),
             (c(r"the\s+(?P<aunit>day)\s+(?P<arel>before|after)(?=\s*[,.;:)])"), "anaphor"),
             (c(r"(?:the\s+)?(?P<which>full|fiscal|current|whole|entire|same)?\s*year(?P<yend>[\s-]end)?(?!\s+(?:before|after|earlier|ago|that|when|in|of|to|since|two|one|\d))"), "the_year"),
-            (c(r"(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+(?:the\s+|this\s+)?(?P<eunit>year|month|week|quarter|decade)"), "end_of"),
-            (c(r"(?P<bunit2>years|months|weeks|days|decades)\s+(?:ago|earlier)"), "bare_ago"),
-            (c(rf"(?P<hol>{alt(self.holidays)})(?:\s+{YEAR})?"), "holiday"),
+            (c(r"(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+(?:the\s+|this\s+)?(?P<eunit>year|month|week|quarter|decade)", (" of ",)), "end_of"),
+            (c(r"(?P<bunit2>years|months|weeks|days|decades)\s+(?:ago|earlier)", ("ago", "earlier")), "bare_ago"),
+            (c(rf"(?P<hol>{alt(self.holidays)})(?:\s+{YEAR})?", tuple(k.split()[-1] for k in self.holidays)), "holiday"),
         ]
 
 
