@@ -144,3 +144,10 @@ def test_a_year_earlier_elsewhere_is_a_year(timex_pipe):
     text = "Wages were 4 percent higher than a year earlier, the agency said."
     assert values(timex_pipe, text, published="2024-10-30") == {"a year earlier": "2023"}
     assert types(timex_pipe, text, published="2024-10-30") == {"a year earlier": "DATE"}
+
+
+def test_years_in_links_codes_and_event_names_are_refused(timex_pipe):
+    assert values(timex_pipe, "Read more: https://example.org/news/2022/11/28/statement-on-talks") == {}
+    assert values(timex_pipe, "Both sides backed full implementation of UNSCR 1701.") == {}
+    assert values(timex_pipe, "Thousands joined the March for Peace in the capital.") == {}
+    assert values(timex_pipe, "Thousands marched in the capital in March.") == {"March": "2025-03"}

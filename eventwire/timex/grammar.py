@@ -93,7 +93,7 @@ class Grammar:
         ORD = rf"(?P<ord>{alt(self.ordinals)}|[1-4](?:st|nd|rd|th))"
         AMPM = r"(?P<ampm>[ap]\.?\s?m\b\.?)"
         ZONE = r"(?:\s+(?:local\s+time|[ECMP][SD]T|GMT|UTC))?"
-        B = r"(?<![\w$£€#-])"          # start of a word that is no currency or code
+        B = r"(?<![\w$£€#/-])"         # start of a word that is no currency, code or path (".../2022/11/")
         E = r"(?![\w]|-(?!year|month|week|day|hour|minute))"
 
         # Words a rule cannot match without: a text lacking all of them skips the rule (most

@@ -142,6 +142,8 @@ class Normaliser(DurationHandlers):
                 return None
         if toks and toks[0].ent_type_ in ("PERSON", "ORG") and toks[0].ent_iob_ != "B":
             return None
+        if re.match(r"\s+(?:for|of)\s+(?:the\s+)?[A-Z]", self.text[m.end():]):
+            return None     # an event's name: "the March for Life"
         return ("DATE",) + self.month_value(month, m.start(), m.end(), (m["relm"] or "").lower() or None)
 
     def h_month_rel_year(self, m: re.Match):
@@ -171,6 +173,8 @@ class Normaliser(DurationHandlers):
             return None
         if re.search(r"[$£€#]\s*$|\b(no|number|flight|route|page|room|model|article|resolution|paragraph)\.?\s+$|\d[-–]$", before, re.I):
             return None
+        if re.search(r"\b[A-Z]{3,}\s+$", before):
+            return None     # a code or a numbered resolution ("UNSCR 1701")
         spoken = not m["year"].isdigit()
         if spoken and m["year"].lower().replace(" ", "") == "twothousand" and not re.search(r"\byear\s+$", before, re.I):
             return None     # "two thousand" is a count unless it follows "the year"
