@@ -43,7 +43,9 @@ class Normaliser(DurationHandlers):
             return (d.isoformat(), True) if d else None
         if self.dct is None:
             return f"XXXX-{month:02d}-{day:02d}", False
-        d = pick_year(self.dct, self.direction(start, end), lambda y: safe_date(y, month, day))
+        # a clause with no tense to go by ("the Oct. 23 attack", "the year ended March 31") leans
+        # back: news reports what has happened, unless the coming date is much nearer
+        d = pick_year(self.dct, self.direction(start, end) or -1, lambda y: safe_date(y, month, day))
         if d is None:
             d = pick_year(self.dct, 0, lambda y: safe_date(y, month, day))
         return (d.isoformat(), True) if d else None
