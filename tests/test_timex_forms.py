@@ -151,3 +151,19 @@ def test_years_in_links_codes_and_event_names_are_refused(timex_pipe):
     assert values(timex_pipe, "Both sides backed full implementation of UNSCR 1701.") == {}
     assert values(timex_pipe, "Thousands joined the March for Peace in the capital.") == {}
     assert values(timex_pipe, "Thousands marched in the capital in March.") == {"March": "2025-03"}
+
+
+def test_the_following_year_counts_from_the_story(timex_pipe):
+    found = values(timex_pipe, "The accord was signed in 1994. Parliament ratified it the following year.")
+    assert found == {"1994": "1994", "the following year": "1995"}
+
+
+def test_halves_and_straight_runs(timex_pipe):
+    found = values(timex_pipe, "The strike came within half an hour, after a day and a half of talks "
+                               "and 18 straight months of calm.")
+    assert found == {"half an hour": "PT30M", "a day and a half": "P1.5D", "18 straight months": "P18M"}
+    assert values(timex_pipe, "The convoy waited an hour and a half.") == {"an hour and a half": "PT1H30M"}
+
+
+def test_the_years_ahead(timex_pipe):
+    assert values(timex_pipe, "The economy may shrink in the years ahead.") == {"the years ahead": "FUTURE_REF"}

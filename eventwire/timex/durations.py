@@ -148,6 +148,8 @@ class DurationHandlers(ParseView):
             whole = int(n)
             if timepart and letter == "H":
                 return f"PT{whole}H30M" if whole else "PT30M"
+            if timepart and letter == "M":
+                return f"PT{whole}M30S" if whole else "PT30S"
             if letter == "D":
                 return f"P{whole}DT12H" if whole else "PT12H"
             if letter == "Y":
@@ -176,7 +178,21 @@ class DurationHandlers(ParseView):
             return None
         if unit == "quarter" and not re.search(r"\b(past|last|next|first|coming|previous|following|final|remaining)\b", m.group(), re.I):
             return None
+        if m["half"] and isinstance(n, (int, float)):
+            # "a day and a half": TimeBank writes the fraction ("P1.5D")
+            if code in ("TH", "TM"):    # "an hour and a half" PT1H30M, "a minute and a half" PT1M30S
+                return "DURATION", self._duration(float(n) + 0.5, code), True
+            return "DURATION", f"P{float(n) + 0.5:g}{code}", True
         return "DURATION", self._duration(n, code), True
+
+    def h_half(self, m: re.Match):
+        """"half an hour" PT30M, "half a day" PT12H, "half a year" P6M."""
+        if m["plural"]:
+            return None
+        return "DURATION", self._duration(0.5, self.g.units[m["unit"].lower()]), True
+
+    def h_ahead(self, m: re.Match):
+        return "DATE", "FUTURE_REF", True     # "in the years ahead", "for months to come"
 
     def _is_rate(self, start: int) -> bool:
         toks = self._tokens(start, start + 1)

@@ -138,7 +138,9 @@ class Grammar:
             (c(rf"(?:the\s+)?(?P<ago>year|month|week|quarter)[\s-]+(?:earlier|ago)(?:\s+(?:period|quarter|month|year))?", ("earlier", "ago")), "year_ago"),
             (c(rf"(?:the\s+)?(?:(?:fiscal|latest|current|{VAGUE.replace('(?P<vague>', '(?:')})\s*)?(?:{ORD}[\s-]+(?:fiscal\s+)?|(?P<latest>latest|current|fiscal)\s+)?quarter(?:\s+of\s+{YEAR})?", ("quarter",)), "quarter"),
             (c(rf"(?P<qyear>{YEAR.replace('(?P<year>', '(?:')})(?:'s)?\s+{ORD}[\s-]+quarter", ("quarter",)), "quarter_year"),
-            (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|at\s+least|at\s+most|over|under|up\s+to|roughly|around|only|just|within|another|the\s+(?:past|last|next|first|coming|previous|following|final|remaining))\s+)*{NUM}(?:\s+or\s+(?:so|more))?[\s-]+(?:more\s+|additional\s+|full\s+|long\s+)?{UNIT}(?P<old>[\s-]+old)?"), "duration"),
+            (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|at\s+least|at\s+most|over|under|up\s+to|roughly|around|only|just|within|another|the\s+(?:past|last|next|first|coming|previous|following|final|remaining))\s+)*{NUM}(?:\s+or\s+(?:so|more))?[\s-]+(?:more\s+|additional\s+|full\s+|long\s+|straight\s+|consecutive\s+|successive\s+)?{UNIT}(?P<half>\s+and\s+a\s+half)?(?P<old>[\s-]+old)?"), "duration"),
+            (c(rf"(?:(?:about|nearly|almost|some|more\s+than|less\s+than|within|only|just)\s+)?(?:a\s+)?half\s+an?\s+{UNIT}", ("half",)), "half"),
+            (c(r"the\s+(?:years|decades)\s+(?:ahead|to\s+come)", ("ahead", "to come")), "ahead"),
             (c(rf"(?P<bare>(?:(?:for|over|in|within|after|during)\s+(?:the\s+)?(?:(?:past|last|next|coming|recent|previous|following)\s+)?|(?:recent|coming|past|previous)\s+))(?P<bunit>years|months|weeks|days|decades|hours|minutes|centuries)", ("years", "months", "weeks", "days", "decades", "hours", "minutes", "centuries")), "bare_plural"),
             (c(r"(?P<bunit3>years|months|weeks|days|decades|hours)(?=\s+(?:of|after|later|before)\b)", ("years", "months", "weeks", "days", "decades", "hours")), "bare_plural"),
             # "a week-long trip", "a decades-long battle": the span the compound names

@@ -331,6 +331,9 @@ class Normaliser(DurationHandlers):
         shift = self.g.rel_mods.get(rel, 0) if rel else (0 if unit != "weekend" else None)
         if unit == "weekend" and not rel:
             shift = None   # "the weekend": the nearest one, by tense
+        if rel in ("following", "previous") and unit in ("week", "month", "year"):
+            # "passed Congress the following year": counted from the story's last date
+            return "DATE", f"{ANAPHOR}{unit}:{shift}", True
         if self.dct is None:
             return "DATE", {"week": "XXXX-WXX", "weekend": "XXXX-WXX-WE", "month": "XXXX-XX",
                             "year": "XXXX", "quarter": "XXXX-QX", "decade": "XXX", "century": "XX"}[unit], False
