@@ -167,3 +167,14 @@ def test_halves_and_straight_runs(timex_pipe):
 
 def test_the_years_ahead(timex_pipe):
     assert values(timex_pipe, "The economy may shrink in the years ahead.") == {"the years ahead": "FUTURE_REF"}
+
+
+def test_ordinal_days_and_day_one(timex_pipe):
+    assert values(timex_pipe, "Bonds climbed for a fourth straight day.") == {"a fourth straight day": "P4D"}
+    assert values(timex_pipe, "Fighting went on. It was the second day of the offensive.") == {
+        "the second day": "2025-05-17"}
+    assert values(timex_pipe, "We have stood with our allies since day one.") == {"day one": "PAST_REF"}
+
+
+def test_earlier_in_the_week(timex_pipe):
+    assert values(timex_pipe, "Earlier in the week, the envoy met the rebels.") == {"Earlier in the week": "2025-W20"}

@@ -151,6 +151,9 @@ class Grammar:
             (c(rf"(?P<rate>a|an|per)\s+{UNIT}"), "rate"),
             (c(rf"(?P<fixed>{alt(self.fixed)})", tuple(k.split()[-1] for k in self.fixed)), "fixed"),
             (c(rf"(?:(?:early|earlier|late|later)\s+(?:in\s+)?)?(?:that|the\s+same|that\s+same)\s+(?P<aunit>day|week|month|year|{alt(self.parts)})"), "anaphor"),
+            (c(r"(?:early|earlier|late|later)\s+in\s+the\s+(?P<iunit>week|month|year)", ("in the",)), "in_the"),
+            # "the second day of the offensive" (a date of the story), "for a fourth straight day" (a count)
+            (c(rf"(?P<det>the|a)\s+{ORD}\s+(?:straight\s+|consecutive\s+|full\s+)?(?P<ounit>day|week|month|year)(?!s)", ("day", "week", "month", "year")), "ordinal_unit"),
             (c(rf"(?:in|during|by|until)\s+(?:(?:early|late|mid)[\s-]?)?(?:the\s+)?(?P<aunit>morning|afternoon|evening)(?!\s+(?:of|after|before|when|that|paper|news|show|edition|session|prayers?|star|post)\b)"), "anaphor"),
             (c(rf"the\s+(?P<arel>next|following|previous|preceding)\s+(?P<aunit>day|week|month|year|{alt(self.parts)})"), "anaphor"),
             (c(r"the\s+(?P<aunit>day)\s+(?P<arel>before|after)(?=\s*[,.;:)])"), "anaphor"),

@@ -395,6 +395,24 @@ class Normaliser(DurationHandlers):
             return None
         return "DATE", f"{ANAPHOR}{unit}:{offset}", True
 
+    def h_in_the(self, m: re.Match):
+        """"earlier in the week": the publication date's week (month, year)."""
+        unit = m["iunit"].lower()
+        if self.dct is None:
+            return "DATE", {"week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX"}[unit], False
+        d = self.dct
+        return "DATE", {"week": iso_week(d), "month": f"{d.year}-{d.month:02d}", "year": str(d.year)}[unit], True
+
+    def h_ordinal_unit(self, m: re.Match):
+        o = m["ord"].lower()
+        n = self.g.ordinals.get(o) or int(o[0])
+        unit = m["ounit"].lower()
+        if m["det"].lower() == "a":
+            return "DURATION", f"P{n}{unit[0].upper()}", True
+        if unit != "day":
+            return None     # "the first year of his term": which year is the term's, not ours
+        return "DATE", f"{ANAPHOR}day:0", True
+
     def h_bare_ago(self, m: re.Match):
         return "DATE", "PAST_REF", True
 
