@@ -178,3 +178,13 @@ def test_ordinal_days_and_day_one(timex_pipe):
 
 def test_earlier_in_the_week(timex_pipe):
     assert values(timex_pipe, "Earlier in the week, the envoy met the rebels.") == {"Earlier in the week": "2025-W20"}
+
+
+def test_so_long_ago_today(timex_pipe):
+    found = values(timex_pipe, "Two years ago tomorrow, the invasion began. Three months ago today, the envoy died.")
+    assert found == {"Two years ago tomorrow": "2023-05-18", "Three months ago today": "2025-02-17"}
+
+
+def test_today_as_a_title(timex_pipe):
+    assert values(timex_pipe, "He told NBC's “Today” show that talks would go on.") == {}
+    assert values(timex_pipe, "“Today, we stand together,” he said.") == {"Today": "2025-05-17"}

@@ -39,6 +39,16 @@ class DurationHandlers(ParseView):
             return "DATE", "XXXX-XX-XX", False
         k = int(n) * direction
         dct = self.dct
+        if m["agoday"]:
+            # "two years ago tomorrow": that day, so many units back
+            day = dct + dt.timedelta(days=self.g.rel_days[m["agoday"].lower()])
+            months = {"M": 1, "Q": 3, "Y": 12, "DE": 120}.get(unit)
+            if months:
+                y, mo = add_months(day.year, day.month, k * months)
+                day = dt.date(y, mo, min(day.day, 28 if mo == 2 else 30 if mo in (4, 6, 9, 11) else 31))
+            elif unit in ("D", "W"):
+                day += dt.timedelta(days=k * (7 if unit == "W" else 1))
+            return "DATE", day.isoformat(), True
         if unit == "D":
             return "DATE", (dct + dt.timedelta(days=k)).isoformat(), True
         if unit == "W":

@@ -133,7 +133,7 @@ class Grammar:
             (c(rf"(?:(?:early|late|mid)[\s-]?)?(?P<ppart>{alt(self.parts)})\s+(?P<rday>yesterday|today|tomorrow)", ("yesterday", "today", "tomorrow")), "rel_day"),
             (c(rf"(?:(?:{VAGUE})|over\s+)?(?:the\s+)?{REL}\s+(?P<runit>week|weekend|month|year|quarter|decade|century)", ("week", "month", "year", "quarter", "decade", "century")), "rel_unit"),
             (c(rf"(?:(?:over|during)\s+)?the\s+(?P<runit>weekend)", ("weekend",)), "rel_unit"),
-            (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|roughly|around|just|only)\s+)?{NUM}[\s-]+{UNIT}(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence)", ("ago", "earlier", "later", "from now", "hence")), "ago"),
+            (c(rf"(?:(?:almost|about|nearly|some|more\s+than|less\s+than|roughly|around|just|only)\s+)?{NUM}[\s-]+{UNIT}(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|from\s+now|hence)(?:\s+(?P<agoday>today|tomorrow|yesterday))?", ("ago", "earlier", "later", "from now", "hence")), "ago"),
             (c(rf"(?P<dir>ago|earlier|later)\b", ("ago", "earlier", "later")), "skip"),
             (c(rf"(?:the\s+)?(?P<ago>year|month|week|quarter)[\s-]+(?:earlier|ago)(?:\s+(?:period|quarter|month|year))?", ("earlier", "ago")), "year_ago"),
             (c(rf"(?:the\s+)?(?:(?:fiscal|latest|current|{VAGUE.replace('(?P<vague>', '(?:')})\s*)?(?:{ORD}[\s-]+(?:fiscal\s+)?|(?P<latest>latest|current|fiscal)\s+)?quarter(?:\s+of\s+{YEAR})?", ("quarter",)), "quarter"),

@@ -307,6 +307,11 @@ class Normaliser(DurationHandlers):
     def h_rel_day(self, m: re.Match):
         if m["rday"] == "TODAY" and self.text[max(0, m.start() - 4):m.start()] == "USA ":
             return None     # the newspaper's name in a byline
+        if m["rday"] == "Today":
+            prev = self.text[:m.start()].rstrip(" \t")
+            after = self.text[m.end():m.end() + 1]
+            if prev and (prev[-1] in "\"“" and after in "\"”" or prev[-1].isalnum() or prev[-1] in ",;"):
+                return None     # a title in mid-sentence: "NBC's “Today” show", "VOA Today"
         key = re.sub(r"\s+", " ", m["rday"].lower())
         if self.dct is None:
             return ("DATE", "PRESENT_REF", False) if self.g.rel_days[key] == 0 else ("DATE", "XXXX-XX-XX", False)
