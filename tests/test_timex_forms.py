@@ -188,3 +188,9 @@ def test_so_long_ago_today(timex_pipe):
 def test_today_as_a_title(timex_pipe):
     assert values(timex_pipe, "He told NBC's “Today” show that talks would go on.") == {}
     assert values(timex_pipe, "“Today, we stand together,” he said.") == {"Today": "2025-05-17"}
+
+
+def test_ranges_of_years_are_two_years(timex_pipe):
+    assert values(timex_pipe, "Growth was strong in 2017-2018 and weak in the 2012-16 period.") == {
+        "2017": "2017", "2018": "2018", "2012": "2012", "16": "2016"}
+    assert values(timex_pipe, "Call 1990-2345 or see page 2001-02.") == {}

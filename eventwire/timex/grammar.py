@@ -94,7 +94,7 @@ class Grammar:
         AMPM = r"(?P<ampm>[ap]\.?\s?m\b\.?)"
         ZONE = r"(?:\s+(?:local\s+time|[ECMP][SD]T|GMT|UTC))?"
         B = r"(?<![\w$£€#/-])"         # start of a word that is no currency, code or path (".../2022/11/")
-        E = r"(?![\w]|-(?!year|month|week|day|hour|minute))"
+        E = r"(?![\w]|-(?!year|month|week|day|hour|minute|\d))"   # "-" + digit: a range ("2017-18"), read by h_year
 
         # Words a rule cannot match without: a text lacking all of them skips the rule (most
         # texts have no "quarter", no "o'clock", no holiday), which saves running its pattern.
@@ -116,6 +116,8 @@ class Grammar:
             (c(r"(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)"), "iso"),
             (c(r"(?P<m>1[0-2]|0?[1-9])/(?P<d>[12]\d|3[01]|0?[1-9])/(?P<y>\d{4}|\d\d)"), "numeric"),
             (c(rf"(?:(?:{VAGUE})|(?P<fiscal>fiscal(?:\s+year)?)\s+|the\s+(?:year\s+)?|(?P<post>post|pre)-)?{YEAR}"), "year"),
+            # the end of a range of years ("2017-2018", "2012-16"): no word boundary before it
+            (re.compile(r"(?<=\b(?:1[6-9]|20)\d\d[-–])(?P<y2>\d{4}|\d\d)(?![\w-])"), "year_range_end"),
             (c(rf"(?:the\s+)?(?:(?:{VAGUE}))?(?:mid-)?(?:(?P<dec>1[6-9]\d|20\d)0'?s|'(?P<dec2>\d)0s)", ("0s", "0's")), "decade"),
             (c(rf"the\s+(?:(?:{VAGUE}))?(?P<dword>{alt(self.decade_words)})", ("ties",)), "decade"),
             (c(rf"(?:the\s+)?(?:{VAGUE})?(?:{ORD}|(?P<cnum>1\d|2[01])(?:st|nd|rd|th))[\s-]+century", ("century",)), "century"),

@@ -171,7 +171,10 @@ class Normaliser(DurationHandlers):
         ys, ye = m.start("year"), m.end("year")
         after = self.text[ye:ye + 16]
         before = self.text[max(0, ys - 12):ys]
-        if re.match(r"\s*(%|percent|per\s+cent|million|billion|thousand|[-–]\d|:\d|\.\d)", after, re.I):
+        rng = re.match(r"[-–](\d{4}|\d\d)(?![\w-])", after)
+        if rng and self._range_end(m["year"], rng[1]) is None:
+            return None     # "1990-2345": a code, not a range of years
+        if not rng and re.match(r"\s*(%|percent|per\s+cent|million|billion|thousand|[-–]\d|:\d|\.\d)", after, re.I):
             return None
         if re.search(r"[$£€#]\s*$|\b(no|number|flight|route|page|room|model|article|resolution|paragraph)\.?\s+$|\d[-–]$", before, re.I):
             return None
@@ -191,6 +194,27 @@ class Normaliser(DurationHandlers):
                 return None
         # "fiscal 1989" keeps the calendar year: TimeBank writes 1989, not FY1989
         return "DATE", str(self.year_of(m["year"])), True
+
+    @staticmethod
+    def _range_end(first: str, second: str):
+        """The year ending the range ``first``-``second`` ("2012", "16" -> 2016), or None when the
+        two do not make a range of years."""
+        if not first.isdigit():
+            return None
+        a = int(first)
+        b = int(second) if len(second) == 4 else a // 100 * 100 + int(second)
+        return b if a < b <= a + 50 else None
+
+    def h_year_range_end(self, m: re.Match):
+        first = self.text[m.start() - 5:m.start() - 1]
+        before = self.text[max(0, m.start() - 20):m.start() - 5]
+        if re.search(r"[$£€#]\s*$|\b(no|number|flight|route|page|room|model|article|resolution|paragraph)\.?\s+$", before, re.I) \
+                or re.search(r"\b[A-Z]{3,}\s+$", before):
+            return None     # "page 2001-02": a number range, as for the first year
+        end = self._range_end(first, m["y2"])
+        if end is None or re.match(r"\s*(%|percent|million|billion)", self.text[m.end():], re.I):
+            return None
+        return "DATE", str(end), True
 
     def h_decade(self, m: re.Match):
         g = m.groupdict()
