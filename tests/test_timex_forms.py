@@ -194,3 +194,12 @@ def test_ranges_of_years_are_two_years(timex_pipe):
     assert values(timex_pipe, "Growth was strong in 2017-2018 and weak in the 2012-16 period.") == {
         "2017": "2017", "2018": "2018", "2012": "2012", "16": "2016"}
     assert values(timex_pipe, "Call 1990-2345 or see page 2001-02.") == {}
+
+
+def test_names_that_look_like_times(timex_pipe):
+    text = ("He discussed the fall of the regime and May's government, and wished them a merry Christmas "
+            "before the Winter Games. It marks the end of the 16 Days of Action.")
+    assert values(timex_pipe, text) == {}
+    assert values(timex_pipe, "Talks resume in the fall. In May the talks ended.") == {
+        "fall": "2025-FA", "May": "2025-05"}
+    assert values(timex_pipe, "The post-1959 politics split families.") == {"post-1959": "1959"}

@@ -172,6 +172,8 @@ class DurationHandlers(ParseView):
     def h_duration(self, m: re.Match):
         if m["old"]:
             return None         # an age ("a 33-year-old man")
+        if m["unit"][:1].isupper() and not m["num"][:1].isupper():
+            return None         # a name: "the 16 Days of Action"
         unit = m["unit"].lower()
         code = self.g.units[unit]
         n = self._number(m["num"])
@@ -218,7 +220,9 @@ class DurationHandlers(ParseView):
         bare = m.groupdict().get("bunit3")
         if bare:    # "months of talks", "days after the attack": a vague span
             before = self.text[max(0, m.start() - 12):m.start()].lower()
-            if re.search(r"(\d|\b(?:the|these|those|his|her|its|their|our|many|few|several|some|two|three|four|five|ten|first|early|last|final|trading))\s+$", before):
+            before = self.text[max(0, m.start() - 24):m.start()].lower()
+            if re.search(r"(\d|\b(?:the|these|those|his|her|its|their|our|many|few|several|some|two|three|four|five|ten|first|early|last|final|trading))\s+$", before) \
+                    or re.search(r"\bthe\s+dark(?:est)?\s+$", before):   # "the darkest days of": an era
                 return None     # counted or determined ("the days of", "several years of"): another rule's
             word = bare.lower()
             unit = {"years": "Y", "months": "M", "weeks": "W", "days": "D", "decades": "Y", "hours": "TH"}[word]

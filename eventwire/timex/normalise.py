@@ -142,6 +142,8 @@ class Normaliser(DurationHandlers):
             before = self.text[max(0, m.start("mon") - 12):m.start("mon")].lower()
             if not (m["relm"] or m["vague"] or re.search(r"\b(in|of|since|until|by|from|through|last|next|this|early|late|mid)\s+$|mid-$", before)):
                 return None
+            if re.match(r"['’]s\b", self.text[m.end("mon"):]):
+                return None     # "May's government": the prime minister
         if toks and toks[0].ent_type_ in ("PERSON", "ORG") and toks[0].ent_iob_ != "B":
             return None
         if re.match(r"\s+(?:for|of)\s+(?:the\s+)?[A-Z]", self.text[m.end():]):
@@ -188,7 +190,8 @@ class Normaliser(DurationHandlers):
             t, last = toks[0], toks[-1]
             nxt = last.nbor(1) if last.i + 1 < len(last.doc) else None
             # "2000 soldiers": a count of a plural noun, not a year
-            if nxt is not None and nxt.tag_ == "NNS" and nxt.lower_ not in ("elections", "games", "talks", "olympics"):
+            if nxt is not None and nxt.tag_ == "NNS" and not m["post"] \
+                    and nxt.lower_ not in ("elections", "games", "talks", "olympics"):
                 return None
             if not spoken and t.ent_type_ in ("MONEY", "PERCENT", "QUANTITY", "CARDINAL") and not m["fiscal"] and not re.search(r"\b(in|since|of|by|until|from|before|after|during|the|early|late|mid|between|and|to)\s+$", before, re.I):
                 return None
@@ -246,6 +249,11 @@ class Normaliser(DurationHandlers):
             toks = self._tokens(m.start("season"), m.end("season"))
             if toks and toks[0].pos_ == "VERB":
                 return None
+            if word.lower() == "fall" and re.match(r"\s+of\b", self.text[m.end():]):
+                return None     # "the fall of the regime"
+        if word[:1].isupper() and not m["year"] and re.match(r"\s+[A-Z]", self.text[m.end():m.end() + 2]) \
+                and m.start() > 0 and self.text[:m.start()].rstrip()[-1:] not in ".!?\n":
+            return None         # a name in mid-sentence: "the Winter Games"
         if m["year"]:
             return "DATE", f"{self.year_of(m['year'])}-{code}", True
         if self.dct is None:
@@ -463,6 +471,8 @@ class Normaliser(DurationHandlers):
     def h_holiday(self, m: re.Match):
         if not m["hol"][:1].isupper():
             return None
+        if re.search(r"\b(merry|happy)\s+$", self.text[max(0, m.start() - 8):m.start()], re.I):
+            return None     # a greeting, not a date
         rule = self.g.holidays[re.sub(r"\s+", " ", m["hol"].lower())]
         if m["year"]:
             return "DATE", holiday_date(rule, self.year_of(m["year"])).isoformat(), True
