@@ -38,6 +38,7 @@ def types(pipe, text, published=PUB):
     ("The rebels are poised to sign a truce on Wednesday.", "Wednesday", "2025-05-21"),
     ("The mandate had been due to expire on Thursday.", "Thursday", "2025-05-15"),
     ("Fresh sanctions take effect starting Monday.", "Monday", "2025-05-19"),
+    ("The rebels may sign the truce on Wednesday.", "Wednesday", "2025-05-21"),
 ])
 def test_weekday_follows_the_tense_of_its_clause(timex_pipe, text, word, value):
     assert values(timex_pipe, text)[word] == value

@@ -111,6 +111,10 @@ class ParseView:
 
         if any(future(w) for w in words):
             return 1
+        # "can turn that off over the weekend", "may meet on Monday": a modal before a bare verb
+        if tok.tag_ == "VB" and any(a.lower_ in ("can", "may", "might", "should", "must") for a in auxes) \
+                and not perfect(tok):
+            return 1
         if tok.tag_ == "VBD" or any(a.tag_ == "VBD" for a in auxes):
             return -1
         if tok.tag_ == "VBN" and perfect(tok):
