@@ -14,7 +14,8 @@ Expressions that refer back ("that day", "the next morning", "later that year") 
 without a day ("at 10 p.m.") are resolved last, against the narrative's latest date (or the date
 in the same sentence) rather than the publication date. ``event_date`` gives the event coder the
 date of an event from the timex in its clause. Which words count was settled on TempEval-3's
-TimeBank+AQUAINT (dev) only; ``benchmarks/timex_vs_dateparser.py`` measures it.
+TimeBank+AQUAINT and realnews_train (tuned on realnews_dev); TempEval-3 platinum is for reporting
+only. ``benchmarks/timex_vs_dateparser.py`` measures it beside dateparser.
 
 The package: ``grammar`` (the patterns), ``find`` (matching, overlaps, anaphors, datelines),
 ``normalise`` and ``durations`` (one handler per pattern), ``tense`` (past or future, from the
