@@ -204,3 +204,9 @@ def test_names_that_look_like_times(timex_pipe):
     assert values(timex_pipe, "Talks resume in the fall. In May the talks ended.") == {
         "fall": "2025-FA", "May": "2025-05"}
     assert values(timex_pipe, "The post-1959 politics split families.") == {"post-1959": "1959"}
+
+
+def test_over_the_past_decade_is_a_span(timex_pipe):
+    assert values(timex_pipe, "Threats became routine over the past decade.") == {"the past decade": "P10Y"}
+    assert values(timex_pipe, "Wages fell in the last decade.") == {"the last decade": "201"}
+    assert values(timex_pipe, "Many disasters of this century began there.") == {"this century": "P100Y"}

@@ -368,6 +368,11 @@ class Normaliser(DurationHandlers):
         shift = self.g.rel_mods.get(rel, 0) if rel else (0 if unit != "weekend" else None)
         if unit == "weekend" and not rel:
             shift = None   # "the weekend": the nearest one, by tense
+        if unit == "decade" and rel in ("past", "last", "next", "coming") \
+                and re.search(r"\b(over|during|for|within)\s+(the\s+)?$", self.text[max(0, m.start() - 12):m.start("rel")], re.I):
+            return "DURATION", "P10Y", True      # "over the past decade": TimeBank's span of ten years
+        if unit == "century" and rel == "this":
+            return "DURATION", "P100Y", True     # "the disasters of this century"
         if rel in ("following", "previous") and unit in ("week", "month", "year"):
             # "passed Congress the following year": counted from the story's last date
             return "DATE", f"{ANAPHOR}{unit}:{shift}", True
