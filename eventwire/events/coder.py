@@ -25,6 +25,8 @@ from spacy.tokens import Token
 
 from ..ingest.html import is_boilerplate
 from ..model import ActorRef, Document, Event, Span
+from . import candidates as cands_mod
+from . import decide as decide_mod
 from .classifier import load_model
 from .frames import PRONOUNS, Frame, child_words, features, frame_for, is_party, np_span, subject_of
 from .ontology import POS_CLASS, Ontology, ontology
@@ -40,11 +42,88 @@ LEXICON_MIN_PROB = 0.25
 
 
 class EventCoder:
-    def __init__(self, nlp=None, model_path: Optional[str] = None):
+    def __init__(self, nlp=None, model_path: Optional[str] = None, pair_model: Optional[str] = None):
         self.nlp = nlp
         self.ont: Ontology = ontology()
+        self.pair = decide_mod.load(pair_model)
+        # the frame coder (trigger lexicon + type classifier) runs first; its events are
+        # features of the learned decision, and its output is the fallback without a pair model
         self.model = load_model(model_path)
         self.cues = self.ont.cues
+        self.threshold: Optional[float] = None
+
+    # -- the learned coder -------------------------------------------------------------
+    def annotate_learned(self, doc, document: Document, threshold: Optional[float] = None,
+                         min_type: Optional[float] = None) -> None:
+        n = len(document.events)
+        quotes = [(q.content.start, q.content.end) for q in document.quotes]
+        frame_events = self.frame_events(doc, document)
+        for sent in doc.sents:
+            if not sent.text.strip() or not document.mentions_in(sent.start_char, sent.end_char):
+                continue
+            if all(is_boilerplate(line) for line in sent.text.splitlines() if line.strip()):
+                continue
+            if not any(t.dep_ for t in sent):
+                continue   # left unparsed by the fast path: no cue word, no event
+            cands = cands_mod.candidates(doc, document, sent)
+            if not cands:
+                continue
+            in_q = any(s <= sent.start_char < e or sent.start_char <= s < sent.end_char for s, e in quotes)
+            near = [e for e in frame_events if sent.start_char <= e.trigger.start < sent.end_char]
+            feats = [cands_mod.features(c, self.ont, in_q) + cands_mod.frame_features(c, near)
+                     for c in cands]
+            probs = self.pair.scores(feats)
+            for c, typ, prob, joint in decide_mod.decide(self.pair, cands, probs, threshold, min_type):
+                ev = self._code_candidate(c, typ, prob, joint, sent, document)
+                if ev is None:
+                    continue
+                made = [ev]
+                frame = self._frame_of(c, typ, joint)
+                threat = self._threat_behind(frame, ev, sent, document)
+                if threat is not None and not any(
+                        e.type == "THREATEN" and e.sentence.start == ev.sentence.start
+                        and _key(e.source) == _key(ev.source) for e in document.events):
+                    made.insert(0, threat)
+                for e in made:
+                    n += 1
+                    e.id = f"E{n}"
+                    document.events.append(e)
+                    self._link_quote(e, document)
+
+    def _frame_of(self, c, plover: str, joint: bool = False) -> Frame:
+        trig = cands_mod.trigger_for(c, plover, self.ont)
+        gov = None
+        if trig.pos_ in ("NOUN", "PROPN", "ADJ"):
+            h = trig.head.head if trig.dep_ == "pobj" and trig.head.dep_ == "prep" else trig.head
+            if h.i != trig.i and h.pos_ in ("VERB", "AUX"):
+                gov = h
+        return Frame(trig, cands_mod._lex(self.ont, trig), source=c.source.anchor,
+                     target=c.target.anchor if c.target is not None else None,
+                     undirected=joint, governor=gov)
+
+    def _code_candidate(self, c, plover: str, prob: float, joint: bool, sent: SpacySpan,
+                        document: Document) -> Optional[Event]:
+        frame = self._frame_of(c, plover, joint)
+        trig, entry, gov = frame.trigger, frame.entry, frame.governor
+        cameo = self.ont.code_for(plover, entry.cameo if entry else None)
+        source = document.ref(c.source.actor, c.source.mention)
+        target = document.ref(c.target.actor, c.target.mention) if c.target is not None else None
+        status = status_of(trig, gov, plover, self.ont)
+        if plover == "THREATEN" and status in ("hypothetical", "threatened"):
+            status = "asserted"
+        if plover == "REQUEST" and status == "demanded":
+            status = "asserted"
+        ev = Event(
+            id="", type=plover, trigger=Span.of(document.text, trig.idx, trig.idx + len(trig.text)),
+            sentence=Span.of(document.text, sent.start_char, sent.end_char), status=status,
+            mode=cameo.mode, cameo=cameo.code, goldstein=cameo.goldstein, quad_class=cameo.quad_class,
+            source=source, target=target, undirected=joint, confidence=round(prob, 3),
+        )
+        if plover == "CONSULT":
+            ev.mode = self._consult_mode(frame, sent) or ev.mode
+        self._place(ev, frame, sent, document)
+        self._date(ev, sent, document)
+        return ev
 
     # -- candidates --------------------------------------------------------------------
     def frames(self, sent: SpacySpan) -> list[Frame]:
@@ -102,7 +181,24 @@ class EventCoder:
         return out
 
     # -- annotate ----------------------------------------------------------------------
+    def frame_events(self, doc, document: Document) -> list[Event]:
+        """The frame coder's events, without touching the document."""
+        saved, links = document.events, [list(q.events) for q in document.quotes]
+        document.events = []
+        try:
+            self.annotate_frames(doc, document)
+            return document.events
+        finally:
+            document.events = saved
+            for q, ev in zip(document.quotes, links):
+                q.events = ev
+
     def annotate(self, doc, document: Document) -> None:
+        if self.pair is not None:
+            return self.annotate_learned(doc, document, self.threshold)
+        return self.annotate_frames(doc, document)
+
+    def annotate_frames(self, doc, document: Document) -> None:
         n = len(document.events)
         for sent in doc.sents:
             if not sent.text.strip() or all(is_boilerplate(line) for line in sent.text.splitlines()
