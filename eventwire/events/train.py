@@ -9,7 +9,7 @@ unlabelled and left out) and our own sentences (data/events/own_train.jsonl, sam
 
 Settings (C, the threshold) are chosen on realnews_dev, which is never trained on; the figures
 printed for it are out-of-sample. ``--folds K`` also prints out-of-fold figures on realnews_train
-(K models, each scored on the articles it did not see) and fits the probability temperature on
+(K models, each scored on the articles it did not see) and fits the confidence calibration on
 those out-of-fold predictions. Test splits (plv_test, plover_gsr, …) are refused.
 """
 from __future__ import annotations
@@ -36,8 +36,8 @@ TRAIN = ("realnews_train.gold.jsonl", "plv_train.gold.jsonl")
 DEV = "realnews_dev.gold.jsonl"
 OWN_TRAIN = Path(__file__).resolve().parent.parent / "data" / "events" / "own_train.jsonl"
 FORBIDDEN = ("plv_test", "plover_gsr", "_test", "te3_platinum", "newsquant", "realnews_dev")
-THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45)
-MIN_TYPE = (0.0, 0.2, 0.25, 0.3)
+THRESHOLDS = (0.25, 0.3, 0.35)
+MIN_TYPE = (0.15, 0.2, 0.25)
 
 
 def _ov(a, b) -> bool:
@@ -189,18 +189,17 @@ def _fold(row_id: str, k: int) -> int:
     return int(hashlib.sha1(str(row_id).encode()).hexdigest(), 16) % k
 
 
-def fit_temperature(probs_true: list[tuple[np.ndarray, int]]) -> float:
-    """The temperature that minimises the log loss of out-of-fold predictions."""
-    best, best_t = None, 1.0
-    for t in np.arange(0.5, 2.01, 0.05):
-        loss = 0.0
-        for logits, k in probs_true:
-            z = logits / t
-            z = z - z.max()
-            loss -= z[k] - np.log(np.exp(z).sum())
-        if best is None or loss < best:
-            best, best_t = loss, float(t)
-    return round(best_t, 2)
+def fit_calibration(pairs: list[tuple[float, bool]]) -> tuple[float, float]:
+    """Platt scaling: (a, b) so that sigmoid(a * logit(p) + b) fits whether out-of-fold
+    events were right."""
+    from sklearn.linear_model import LogisticRegression
+
+    p = np.clip(np.array([c for c, _ in pairs], dtype=float), 1e-6, 1 - 1e-6)
+    ok = np.array([int(k) for _, k in pairs])
+    if len(set(ok)) < 2:
+        return 1.0, 0.0
+    lr = LogisticRegression(C=100.0).fit(np.log(p / (1 - p)).reshape(-1, 1), ok)
+    return round(float(lr.coef_[0][0]), 4), round(float(lr.intercept_[0]), 4)
 
 
 def main(argv=None) -> int:
@@ -252,27 +251,30 @@ def main(argv=None) -> int:
         "dev": {"type_f1": s.type.f1, "full_f1": s.full.f1, "span_f1": s.span.f1,
                 "status_accuracy": s.status.value},
     }
-    temperature = 1.0
+    calib = (1.0, 0.0)
     if args.folds:
-        oof, folds_total = [], None
         from ..evaluate.events import EventScores
         folds_total = EventScores()
         rows_train = sets[0][0]
         for k in range(args.folds):
             keep = [i for i, g in enumerate(groups) if _fold(g, args.folds) != k]
             m = fit([X[i] for i in keep], [y[i] for i in keep], [w[i] for i in keep], C)
-            held = [i for i, g in enumerate(groups) if _fold(g, args.folds) == k]
-            for i in held:
-                logits = m.b + sum((m.W[m.vocab[f]] for f in set(X[i]) if f in m.vocab), np.zeros_like(m.b))
-                oof.append((logits.astype(np.float64), m.classes.index(y[i])))
-            folds_total.add(score(m, [r for r in rows_train if _fold(r[0].get("id"), args.folds) == k], thr))
-        temperature = fit_temperature(oof)
-        print(f"out-of-fold on {args.train[0].name} ({args.folds} folds): {_fmt(folds_total)}; temperature {temperature}")
+            folds_total.add(score(m, [r for r in rows_train if _fold(r[0].get("id"), args.folds) == k], thr,
+                                  min_type=mt))
+        calib = fit_calibration(folds_total.reliability)
+        print(f"out-of-fold on {args.train[0].name} ({args.folds} folds): {_fmt(folds_total)}; "
+              f"calibration {calib}")
         card["out_of_fold"] = {"folds": args.folds, "set": args.train[0].name,
                                "type_f1": folds_total.type.f1, "full_f1": folds_total.full.f1,
                                "span_f1": folds_total.span.f1, "status_accuracy": folds_total.status.value}
-    card["temperature"] = temperature
-    model.temperature, model.threshold, model.min_type = temperature, thr, mt
+    card["calibration"] = list(calib)
+    model.threshold, model.min_type, model.calib = thr, mt, calib
+    if args.folds:
+        s = score(model, dev, thr, min_type=mt)
+        card["dev_reliability"] = s.reliability_table()
+        print("reliability on realnews_dev (calibrated confidence):")
+        for b in card["dev_reliability"]:
+            print(f"  {b['from']:.1f}-{b['to']:.1f} n={b['n']:4d} confidence {b['confidence']:.3f} right {b['right']:.3f}")
     if not args.no_write:
         model.save(args.out, card)
         print(f"wrote {args.out}.npz ({len(model.vocab)} features)")
