@@ -254,9 +254,13 @@ def trigger_for(c: Candidate, plover: str, ont: Ontology) -> Token:
             e = _lex(ont, t)
             if e is not None and (e.plover == plover or plover == "RETREAT" and e.plover == "CONCEDE"):
                 return t
+    # no word of the lexicon: the lowest predicate linking the two (the one nearest the target:
+    # "failed to persuade Israel" → persuade), else the first word above a lone source
+    content = [t for t in c.path if t.pos_ in ("VERB", "NOUN", "ADJ") and t.i not in ends]
+    if content and c.target is not None:
+        return content[-1]
     for t in toks:
-        if t.pos_ in ("VERB", "NOUN", "ADJ") and t.i not in (c.source.anchor.i,) and \
-                (c.target is None or t.i != c.target.anchor.i):
+        if t.pos_ in ("VERB", "NOUN", "ADJ") and t.i not in ends:
             return t
     return c.lca if c.lca is not None else c.source.anchor
 

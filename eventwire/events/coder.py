@@ -30,13 +30,16 @@ from . import decide as decide_mod
 from .classifier import load_model
 from .frames import PRONOUNS, Frame, child_words, features, frame_for, is_party, np_span, subject_of
 from .ontology import POS_CLASS, Ontology, ontology
-from .status import conditional_clause, status_of
+from .status import conditional_clause, status_features, status_of
 
 # Minimum times a lemma must have been a training trigger to be a candidate without a lexicon entry.
 MIN_LEARNED_TRIGGER = 2
 # A main-verb event without a trigger word needs at least this classifier probability.
 FALLBACK_MIN_CONFIDENCE = 0.35
 COERCIVE = ("SANCTION", "COERCE", "ASSAULT")
+# Statuses whose rule (an explicit cue: "reportedly", "did not", "demanded that") is kept over
+# the learned status, which sees too few of them in training to outvote them.
+STRONG_RULES = frozenset(("reported", "negated", "demanded"))
 # The lexicon's type wins over the classifier's choice when the classifier gives it at least this.
 LEXICON_MIN_PROB = 0.25
 
@@ -46,11 +49,17 @@ class EventCoder:
         self.nlp = nlp
         self.ont: Ontology = ontology()
         self.pair = decide_mod.load(pair_model)
+        self.status_model = decide_mod.load(str(decide_mod.MODELS / decide_mod.STATUS_MODEL_NAME)) \
+            if pair_model is None else None
         # the frame coder (trigger lexicon + type classifier) runs first; its events are
         # features of the learned decision, and its output is the fallback without a pair model
         self.model = load_model(model_path)
         self.cues = self.ont.cues
         self.threshold: Optional[float] = None
+        self.one_per_trigger = True
+        self.status_trust_rule = True
+        self.frame_floor = 0.5
+        self.frame_scale = 0.5
 
     # -- the learned coder -------------------------------------------------------------
     def annotate_learned(self, doc, document: Document, threshold: Optional[float] = None,
@@ -73,10 +82,18 @@ class EventCoder:
             feats = [cands_mod.features(c, self.ont, in_q) + cands_mod.frame_features(c, near)
                      for c in cands]
             probs = self.pair.scores(feats)
-            for c, typ, prob, joint in decide_mod.decide(self.pair, cands, probs, threshold, min_type):
+            taken: dict[tuple, Event] = {}
+            for c, typ, prob, joint in sorted(decide_mod.decide(self.pair, cands, probs, threshold, min_type),
+                                              key=lambda d: -d[2]):
                 ev = self._code_candidate(c, typ, prob, joint, sent, document)
                 if ev is None:
                     continue
+                if self.one_per_trigger:
+                    # one act per word and type: the likeliest pair states it
+                    key = (typ, ev.trigger.start, ev.source.country if ev.source else None)
+                    if key in taken:
+                        continue
+                    taken[key] = ev
                 made = [ev]
                 frame = self._frame_of(c, typ, joint)
                 threat = self._threat_behind(frame, ev, sent, document)
@@ -89,6 +106,22 @@ class EventCoder:
                     e.id = f"E{n}"
                     document.events.append(e)
                     self._link_quote(e, document)
+            if self.frame_floor < 1.0:
+                # a frame event the learned decision left out, when the frame coder is sure of it
+                # and both of its parties are actors
+                have = {(e.type, _country_of(e.source), _country_of(e.target))
+                        for e in document.events if e.sentence.start == sent.start_char}
+                for fe in near:
+                    key = (fe.type, _country_of(fe.source), _country_of(fe.target))
+                    if fe.confidence < self.frame_floor or key in have or not (
+                            fe.source and fe.source.actor and fe.target and fe.target.actor):
+                        continue
+                    have.add(key)
+                    fe.confidence = round(self.pair.calibrated(fe.confidence * self.frame_scale), 3)
+                    n += 1
+                    fe.id = f"E{n}"
+                    document.events.append(fe)
+                    self._link_quote(fe, document)
 
     def _frame_of(self, c, plover: str, joint: bool = False) -> Frame:
         trig = cands_mod.trigger_for(c, plover, self.ont)
@@ -101,6 +134,20 @@ class EventCoder:
                      target=c.target.anchor if c.target is not None else None,
                      undirected=joint, governor=gov)
 
+    def status_anchor(self, frame: Frame, plover: str):
+        """The word whose clause gives the status: the trigger (and its governing verb), except
+        for a request or threat stated by reporting what someone said ("the Kremlin reportedly
+        said Ukraine would have to …"): the act is the saying, so the reporting verb."""
+        if plover in ("REQUEST", "THREATEN") and not (frame.entry and frame.entry.plover == plover):
+            tok = frame.trigger
+            for _ in range(6):
+                if tok.head.i == tok.i:
+                    break
+                tok = tok.head
+                if tok.lemma_.lower() in self.cues["reporting_verbs"]:
+                    return tok, None
+        return frame.trigger, frame.governor
+
     def _code_candidate(self, c, plover: str, prob: float, joint: bool, sent: SpacySpan,
                         document: Document) -> Optional[Event]:
         frame = self._frame_of(c, plover, joint)
@@ -108,11 +155,18 @@ class EventCoder:
         cameo = self.ont.code_for(plover, entry.cameo if entry else None)
         source = document.ref(c.source.actor, c.source.mention)
         target = document.ref(c.target.actor, c.target.mention) if c.target is not None else None
-        status = status_of(trig, gov, plover, self.ont)
-        if plover == "THREATEN" and status in ("hypothetical", "threatened"):
-            status = "asserted"
-        if plover == "REQUEST" and status == "demanded":
-            status = "asserted"
+        st, sg = self.status_anchor(frame, plover)
+        rule = status_of(st, sg, plover, self.ont)
+        if self.status_model is not None and not (self.status_trust_rule and rule in STRONG_RULES):
+            in_q = any(q.content.start <= trig.idx < q.content.end for q in document.quotes)
+            p = self.status_model.scores([status_features(st, sg, plover, self.ont, in_q)])[0]
+            status = self.status_model.classes[int(p.argmax())]
+        else:
+            status = rule
+            if plover == "THREATEN" and status in ("hypothetical", "threatened"):
+                status = "asserted"
+            if plover == "REQUEST" and status == "demanded":
+                status = "asserted"
         ev = Event(
             id="", type=plover, trigger=Span.of(document.text, trig.idx, trig.idx + len(trig.text)),
             sentence=Span.of(document.text, sent.start_char, sent.end_char), status=status,
@@ -122,6 +176,10 @@ class EventCoder:
         if plover == "CONSULT":
             ev.mode = self._consult_mode(frame, sent) or ev.mode
         self._place(ev, frame, sent, document)
+        if ev.mode == "third-party" and ev.location_country and ev.location_country in (
+                source.country, target.country if target else None):
+            home = self.ont.code_for("CONSULT")   # met at home: not a third-party venue
+            ev.mode, ev.cameo, ev.goldstein = None, home.code, home.goldstein
         self._date(ev, sent, document)
         return ev
 
@@ -295,9 +353,9 @@ class EventCoder:
     def _threat_behind(self, frame: Frame, ev: Event, sent: SpacySpan, document: Document) -> Optional[Event]:
         """"would be willing to levy sanctions if Moscow doesn't agree": a coercive act offered
         under a negative condition is a threat made now; the act itself is only threatened."""
-        if ev.type not in COERCIVE or ev.status != "hypothetical":
+        if ev.type not in COERCIVE or ev.status not in ("hypothetical", "threatened"):
             return None
-        cond = conditional_clause(frame.governor or frame.trigger)
+        cond = conditional_clause(frame.governor or frame.trigger) or _clause_condition(frame.trigger, self.cues)
         if cond is None:
             return None
         negative = any(c.dep_ == "neg" for c in cond.children) or any(
@@ -431,6 +489,22 @@ class EventCoder:
         if dates:
             best = min(dates, key=lambda t: abs(t.start - ev.trigger.start))
             ev.date, ev.timex = best.value[:10] if len(best.value) >= 10 else best.value, best.id
+
+
+def _country_of(ref: Optional[ActorRef]):
+    return None if ref is None else (ref.country or ref.actor or ref.name)
+
+
+def _clause_condition(tok: Token, cues) -> Optional[Token]:
+    """An "if/unless" clause anywhere in the clause the word belongs to, below the reporting
+    verb ("ramp up pressure … and levy sanctions if Moscow doesn't agree")."""
+    top = tok
+    while top.head.i != top.i and top.head.lemma_.lower() not in cues["reporting_verbs"]:
+        top = top.head
+    for t in top.subtree:
+        if t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in t.children):
+            return t
+    return None
 
 
 def _anchored(ref: Optional[ActorRef]) -> bool:

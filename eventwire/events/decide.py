@@ -25,6 +25,7 @@ from ..errors import KnowledgeBaseError
 
 MODELS = Path(__file__).resolve().parent.parent / "data" / "models"
 MODEL_NAME = "events_pair"
+STATUS_MODEL_NAME = "events_status"
 NONE = "NONE"
 # Types whose two parties act together: one event, either direction.
 JOINT = frozenset(("CONSULT", "COOPERATE"))
@@ -42,7 +43,7 @@ class PairModel:
         self.threshold = threshold
         self.min_type = min_type
         self.calib = tuple(calib)
-        self.none = classes.index(NONE)
+        self.none = classes.index(NONE) if NONE in classes else -1
         self.card = card or {}
 
     def scores(self, feats: list[list[str]]) -> np.ndarray:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .candidates import candidates, features
-from .decide import MODEL_NAME, MODELS, NONE, PairModel
+from .decide import MODEL_NAME, MODELS, NONE, STATUS_MODEL_NAME, PairModel
 from .ontology import ontology
 from .parsed import file_hash, parsed
 
@@ -82,6 +82,7 @@ def label(cands: list, golds: list[tuple]) -> tuple[list[str], list[bool]]:
     labels = [NONE] * len(cands)
     rev = [False] * len(cands)
     prio = [9] * len(cands)
+    label.golds = [None] * len(cands)
     for ev, _, sspan, tspan in sorted(golds, key=lambda g: bool(g[0].get("optional"))):
         gs, gt = ev.get("source"), ev.get("target")
         directions = [(gs, gt, sspan, tspan, False)]
@@ -110,6 +111,7 @@ def label(cands: list, golds: list[tuple]) -> tuple[list[str], list[bool]]:
                 continue
             if prio[k] > p:
                 labels[k], prio[k] = ev["type"], p
+                label.golds[k] = ev
     return labels, rev
 
 
@@ -118,8 +120,11 @@ def examples(sets: list[tuple[list, bool]], ont):
     from .candidates import frame_features
     from .coder import EventCoder
 
+    from .status import status_features
+
     coder = EventCoder()
     X, y, w, groups = [], [], [], []
+    SX, Sy, Sg = examples.status = [], [], []
     for rows, exhaustive in sets:
         for row, doc, document in rows:
             document.events = []
@@ -135,7 +140,14 @@ def examples(sets: list[tuple[list, bool]], ont):
                 if not cands:
                     continue
                 labels, rev = label(cands, gs)
+                golds_of = label.golds
                 in_q = any(_ov((s, e), span) for s, e in quotes)
+                for c, lab, g in zip(cands, labels, golds_of):
+                    if lab != NONE and g is not None and g.get("status") and exhaustive:
+                        st, sg = coder.status_anchor(coder._frame_of(c, lab), lab)
+                        SX.append(status_features(st, sg, lab, ont, in_q))
+                        Sy.append(g["status"])
+                        Sg.append(row.get("id"))
                 near = [e for e in frame_events if span[0] <= e.trigger.start < span[1]]
                 for c, lab, r in zip(cands, labels, rev):
                     if not exhaustive and lab == NONE and not r:
@@ -162,13 +174,16 @@ def fit(X, y, w, C: float) -> PairModel:
     return PairModel([str(c) for c in clf.classes_], vocab, W[keep], clf.intercept_.astype(np.float32))
 
 
-def score(model: PairModel, rows: list, threshold: float, coder=None, min_type: float = 0.0):
+def score(model: PairModel, rows: list, threshold: float, coder=None, min_type: float = 0.0,
+          status_model=None):
     """The evaluator's event scores of the learned coder on parsed gold rows."""
     from ..evaluate.events import EventScores, score_events
     from .coder import EventCoder
 
     coder = coder or EventCoder()
     coder.pair = model
+    if status_model is not None:
+        coder.status_model = status_model
     total = EventScores()
     for row, doc, document in rows:
         document.events = []
@@ -228,6 +243,9 @@ def main(argv=None) -> int:
         print(f"{p.name}: {len(rows)} lines ({'dense' if exhaustive else 'one pair per line'})", flush=True)
     dev = parsed(args.dev)
     X, y, w, groups = examples(sets, ont)
+    SX, Sy, Sg = examples.status
+    status_model = fit(SX, Sy, [1.0] * len(Sy), 1.0)
+    print(f"status examples: {len(Sy)} {dict(collections.Counter(Sy).most_common())}", flush=True)
     print(f"examples: {len(y)} ({sum(1 for v in y if v != NONE)} events) in {time.time() - t0:.0f}s; "
           f"{dict(collections.Counter(y).most_common())}", flush=True)
     best = None
@@ -235,7 +253,7 @@ def main(argv=None) -> int:
         model = fit(X, y, w, C)
         for thr in THRESHOLDS:
             for mt in MIN_TYPE:
-                s = score(model, dev, thr, min_type=mt)
+                s = score(model, dev, thr, min_type=mt, status_model=status_model)
                 print(f"C={C} threshold={thr} min_type={mt}: dev {_fmt(s)}", flush=True)
                 key = (s.type.f1 or 0) + (s.full.f1 or 0)
                 if best is None or key > best[0]:
@@ -259,8 +277,10 @@ def main(argv=None) -> int:
         for k in range(args.folds):
             keep = [i for i, g in enumerate(groups) if _fold(g, args.folds) != k]
             m = fit([X[i] for i in keep], [y[i] for i in keep], [w[i] for i in keep], C)
+            sk = [i for i, g in enumerate(Sg) if _fold(g, args.folds) != k]
+            sm = fit([SX[i] for i in sk], [Sy[i] for i in sk], [1.0] * len(sk), 1.0)
             folds_total.add(score(m, [r for r in rows_train if _fold(r[0].get("id"), args.folds) == k], thr,
-                                  min_type=mt))
+                                  min_type=mt, status_model=sm))
         calib = fit_calibration(folds_total.reliability)
         print(f"out-of-fold on {args.train[0].name} ({args.folds} folds): {_fmt(folds_total)}; "
               f"calibration {calib}")
@@ -276,6 +296,10 @@ def main(argv=None) -> int:
         for b in card["dev_reliability"]:
             print(f"  {b['from']:.1f}-{b['to']:.1f} n={b['n']:4d} confidence {b['confidence']:.3f} right {b['right']:.3f}")
     if not args.no_write:
+        status_model.save(args.out.with_name(STATUS_MODEL_NAME), {
+            "model": "multinomial logistic regression over status features (status.py)",
+            "trained_on": card["trained_on"], "examples": len(Sy),
+            "dev_status_accuracy": s.status.value, "rebuild": card["rebuild"]})
         model.save(args.out, card)
         print(f"wrote {args.out}.npz ({len(model.vocab)} features)")
     return 0

@@ -1,6 +1,6 @@
 """Train the event-type classifier and write data/events/type_model.json.
 
-    python -m eventwire.events.train [--train ../shared/eval/plv_train.gold.jsonl] [--dev 0.2]
+    python -m eventwire.events.train_frames [--train ../shared/eval/plv_train.gold.jsonl] [--dev 0.2]
 
 Training data: the PLV training split and our own sentences (data/events/own_train.jsonl, same
 gold format). For each gold event the frame whose source and target best overlap the gold pair is
@@ -156,7 +156,7 @@ def _held_out(row_id: str, frac: float) -> bool:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m eventwire.events.train", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m eventwire.events.train_frames", description=__doc__.splitlines()[0])
     ap.add_argument("--train", type=Path, default=DEFAULT_TRAIN)
     ap.add_argument("--dev", type=float, default=0.0, help="hold out this fraction and report on it")
     ap.add_argument("--C", type=float, default=4.0)
