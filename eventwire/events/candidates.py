@@ -128,11 +128,27 @@ def candidates(doc, document, sent: SpacySpan) -> list[Candidate]:
     return out
 
 
+_LEX_CACHE: dict = {}
+
+
 def _lex(ont: Ontology, tok: Token):
-    if tok.pos_ not in ("VERB", "AUX", "NOUN", "PROPN", "ADJ"):
-        return None
-    return ont.trigger(tok.lemma_.lower(), tok.pos_,
-                       frozenset(c.lower_ for c in tok.children if c.dep_ in ("prep", "prt", "advmod", "acomp")))
+    """The trigger-lexicon entry of a word (cached per document: a word is looked up once for
+    every candidate path it lies on)."""
+    key = (id(tok.doc), tok.i)
+    if key in _LEX_CACHE:
+        return _LEX_CACHE[key]
+    if len(_LEX_CACHE) > 50_000:
+        _LEX_CACHE.clear()
+    entry = None
+    if tok.pos_ in ("VERB", "AUX", "NOUN", "PROPN", "ADJ"):
+        entry = ont.trigger(tok.lemma_.lower(), tok.pos_,
+                            frozenset(c.lower_ for c in tok.children if c.dep_ in ("prep", "prt", "advmod", "acomp")))
+    _LEX_CACHE[key] = entry
+    return entry
+
+
+def forget_lexicon_cache() -> None:
+    _LEX_CACHE.clear()
 
 
 def features(c: Candidate, ont: Ontology, in_quote: bool = False) -> list[str]:

@@ -66,6 +66,7 @@ class EventCoder:
                          min_type: Optional[float] = None) -> None:
         n = len(document.events)
         quotes = [(q.content.start, q.content.end) for q in document.quotes]
+        cands_mod.forget_lexicon_cache()   # token ids are per document
         frame_events = self.frame_events(doc, document)
         for sent in doc.sents:
             if not sent.text.strip() or not document.mentions_in(sent.start_char, sent.end_char):

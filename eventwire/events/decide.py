@@ -49,10 +49,14 @@ class PairModel:
     def scores(self, feats: list[list[str]]) -> np.ndarray:
         """Calibrated class probabilities, one row per candidate."""
         out = np.tile(self.b, (len(feats), 1)).astype(np.float64)
+        rows, owner = [], []
+        vocab = self.vocab
         for k, fs in enumerate(feats):
-            rows = [self.vocab[f] for f in set(fs) if f in self.vocab]
-            if rows:
-                out[k] += self.W[rows].sum(axis=0)
+            got = {vocab[f] for f in fs if f in vocab}
+            rows.extend(got)
+            owner.extend([k] * len(got))
+        if rows:
+            np.add.at(out, np.asarray(owner), self.W[np.asarray(rows)])
         out /= self.temperature
         out -= out.max(axis=1, keepdims=True)
         np.exp(out, out=out)
