@@ -110,14 +110,20 @@ class EventCoder:
             if self.frame_floor < 1.0:
                 # a frame event the learned decision left out, when the frame coder is sure of it
                 # and both of its parties are actors
-                have = {(e.type, _country_of(e.source), _country_of(e.target))
-                        for e in document.events if e.sentence.start == sent.start_char}
+                have = {(e.type, a, b) for e in document.events if e.sentence.start == sent.start_char
+                        for a, b in ((_country_of(e.source), _country_of(e.target)),
+                                     (_country_of(e.target), _country_of(e.source)))
+                        if e.undirected or a == _country_of(e.source)}
                 for fe in near:
                     key = (fe.type, _country_of(fe.source), _country_of(fe.target))
-                    if fe.confidence < self.frame_floor or key in have or not (
+                    joint = fe.undirected or fe.type in decide_mod.JOINT
+                    if fe.confidence < self.frame_floor or key in have or joint and (
+                            fe.type, key[2], key[1]) in have or not (
                             fe.source and fe.source.actor and fe.target and fe.target.actor):
                         continue
                     have.add(key)
+                    if joint:
+                        have.add((fe.type, key[2], key[1]))
                     fe.confidence = round(self.pair.calibrated(fe.confidence * self.frame_scale), 3)
                     n += 1
                     fe.id = f"E{n}"
