@@ -120,3 +120,13 @@ def test_evaluate_by_type_json(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["events"]["by_type"]["ACCUSE"]["tp"] == 1
     assert out["events"]["reliability"][0]["n"] == 1
+
+
+def test_counts_and_addresses_are_never_parties():
+    from eventwire.events.candidates import can_be_party
+    from eventwire.model import Mention
+
+    for text in ("about 25,000 troops", "48 drones", "more than 300 protesters", "https://example.org/a"):
+        assert not can_be_party(Mention(0, len(text), text)), text
+    for text in ("the G20", "Hamas", "the 5th Fleet"):
+        assert can_be_party(Mention(0, len(text), text)), text

@@ -9,6 +9,7 @@ event has no other party) is a candidate too, read along the chain of heads abov
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -68,10 +69,20 @@ def _anchor(doc, mention, sent: SpacySpan) -> Optional[Token]:
     return root if sent.start <= root.i < sent.end else None
 
 
+# A mention that is a count of people or things ("about 40,000 troops", "48 missiles") or a web
+# address is no party to an event, whatever the actor stage made of it.
+NOT_A_PARTY = re.compile(r"^(?:(?:about|around|nearly|almost|some|more than|less than|fewer than|over|"
+                         r"at least|up to|roughly|an estimated)\s+)?[\d,.]+\b|https?://|www\.", re.I)
+
+
+def can_be_party(mention) -> bool:
+    return not NOT_A_PARTY.search(mention.text.strip())
+
+
 def sides_in(doc, document, sent: SpacySpan) -> list[Side]:
     out, seen = [], set()
     for actor, m in document.mentions_in(sent.start_char, sent.end_char):
-        if m.start < sent.start_char or m.end > sent.end_char:
+        if m.start < sent.start_char or m.end > sent.end_char or not can_be_party(m):
             continue
         tok = _anchor(doc, m, sent)
         if tok is None or (actor.id, tok.i) in seen:

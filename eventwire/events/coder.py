@@ -119,7 +119,9 @@ class EventCoder:
                     joint = fe.undirected or fe.type in decide_mod.JOINT
                     if fe.confidence < self.frame_floor or key in have or joint and (
                             fe.type, key[2], key[1]) in have or not (
-                            fe.source and fe.source.actor and fe.target and fe.target.actor):
+                            fe.source and fe.source.actor and fe.target and fe.target.actor
+                            and all(r.mention is None or cands_mod.can_be_party(r.mention)
+                                    for r in (fe.source, fe.target))):
                         continue
                     have.add(key)
                     if joint:
