@@ -36,8 +36,8 @@ TRAIN = ("realnews_train.gold.jsonl", "plv_train.gold.jsonl")
 DEV = "realnews_dev.gold.jsonl"
 OWN_TRAIN = Path(__file__).resolve().parent.parent / "data" / "events" / "own_train.jsonl"
 FORBIDDEN = ("plv_test", "plover_gsr", "_test", "te3_platinum", "newsquant", "realnews_dev")
-THRESHOLDS = (0.25, 0.3, 0.35)
-MIN_TYPE = (0.15, 0.2, 0.25)
+THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35)
+MIN_TYPE = (0.15, 0.2, 0.25, 0.3)
 
 
 def _ov(a, b) -> bool:
@@ -115,6 +115,10 @@ def label(cands: list, golds: list[tuple]) -> tuple[list[str], list[bool]]:
     return labels, rev
 
 
+# Weight of one example from a partly annotated set (PLV) against one from a dense article.
+PARTIAL_WEIGHT = float(__import__("os").environ.get("EVENTWIRE_PARTIAL_WEIGHT", "1.0"))
+
+
 def examples(sets: list[tuple[list, bool]], ont):
     """Features, labels, weights and article groups of every usable candidate."""
     from .candidates import frame_features
@@ -154,7 +158,7 @@ def examples(sets: list[tuple[list, bool]], ont):
                         continue
                     X.append(features(c, ont, in_q) + frame_features(c, near))
                     y.append(lab)
-                    w.append(1.0)
+                    w.append(1.0 if exhaustive else PARTIAL_WEIGHT)
                     groups.append(row.get("id"))
     return X, y, w, groups
 
