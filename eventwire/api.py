@@ -725,13 +725,16 @@ def create_app(store_url: Optional[str] = None, token: Optional[str] = None, *,
                      until: Optional[str] = Query(None, pattern=ISO_DATE, description="YYYY-MM-DD"),
                      q: Optional[str] = Query(None, max_length=500, description="full-text query"),
                      article_id: Optional[str] = Query(None, max_length=200),
+                     min_confidence: Optional[float] = Query(None, ge=0.0, le=1.0,
+                                                             description="least calibrated confidence (0-1)"),
                      limit: int = Limit(100), offset: int = Offset):
         type_ = _choice(type, PLOVER_TYPES, "type")
         status_ = _choice(status, EVENT_STATUSES, "status")
         limit = limit_of(limit)
         rows = await runner(lambda s: s.events(actor=actor or None, type=type_, status=status_,
                                                since=since, until=until, q=q or None,
-                                               article_id=article_id or None, limit=limit, offset=offset))
+                                               article_id=article_id or None, limit=limit, offset=offset,
+                                               min_confidence=min_confidence))
         return _page(rows, limit, offset)
 
     @app.get("/api/actors", tags=["read"], dependencies=guarded, summary="actors with event counts")

@@ -18,6 +18,8 @@ def add_cli(sub) -> None:
     p.add_argument("--max-bytes", type=int, default=None, metavar="N",
                    help="largest article (file or JSONL line) in bytes (default: EVENTWIRE_MAX_BYTES or 1000000)")
     p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default: 1)")
+    p.add_argument("--min-confidence", type=_confidence, default=None, metavar="P",
+                   help="keep only events whose calibrated confidence is at least P (0-1)")
     p.set_defaults(run=run_extract)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the output")
@@ -31,6 +33,11 @@ def add_cli(sub) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--published", metavar="YYYY-MM-DD")
     p.set_defaults(run=run_actors)
+
+
+def _confidence(value: str) -> float:
+    from .events.decide import confidence_arg
+    return confidence_arg(value)
 
 
 def extract_items(paths, published=None, max_bytes=None, workers=1) -> Iterator:
@@ -82,6 +89,9 @@ def run_extract(args) -> int:
                 failures.append(item)
                 continue
             indent = 2 if args.pretty and not args.output else None
+            if getattr(args, "min_confidence", None):
+                from .events.decide import keep_confident
+                keep_confident(item, args.min_confidence)
             out.write(json.dumps(item.to_dict(), ensure_ascii=False, indent=indent) + "\n")
             out.flush()
     finally:

@@ -25,6 +25,9 @@ def add_cli(sub) -> None:
     p.add_argument("--errors", action="store_true",
                    help="print missed and false events (with their sentences), quotes, timexes and claims (stderr)")
     p.add_argument("--batch-size", type=int, default=16, help="articles per spaCy batch (default 16)")
+    p.add_argument("--by-type", action="store_true",
+                   help="also per-type event precision/recall, a type confusion table and a reliability "
+                        "table of event confidence against correctness")
     p.set_defaults(run=run_evaluate)
 
 
@@ -82,10 +85,47 @@ def run_evaluate(args) -> int:
         for gid, reason in report.failures:
             print(f"  {gid}: {reason}", file=sys.stderr)
     if args.json:
-        print(json.dumps(report.to_dict()))
+        out = report.to_dict()
+        if getattr(args, "by_type", False) and "events" in report.annotated:
+            out["events"].update(by_type_dict(report.events))
+        print(json.dumps(out))
     else:
         print(format_table(report, str(path)))
+        if getattr(args, "by_type", False) and "events" in report.annotated:
+            print()
+            print(format_by_type(report.events))
     return 0
+
+
+def by_type_dict(e) -> dict:
+    return {"by_type": {t: prf.scores() | {"tp": prf.tp, "fp": prf.fp, "fn": prf.fn}
+                        for t, prf in sorted(e.by_type.items())},
+            "confusion": [{"gold": g, "predicted": p, "n": n} for (g, p), n in sorted(e.confusion.items())],
+            "reliability": e.reliability_table()}
+
+
+def format_by_type(e) -> str:
+    """Per-type P/R/F1, the confusion table (rows gold, columns predicted) and the reliability table."""
+    from ..model import PLOVER_TYPES
+
+    def f(x):
+        return "   -  " if x is None else f"{x:6.3f}"
+
+    rows = [f"{'type':12}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}"]
+    for t in [t for t in PLOVER_TYPES if t in e.by_type]:
+        prf = e.by_type[t]
+        rows.append(f"{t:12}{f(prf.p):>7}{f(prf.r):>7}{f(prf.f1):>7}{prf.tp:>6}{prf.fp:>6}{prf.fn:>6}")
+    used = [t for t in PLOVER_TYPES if any(t in k for k in e.confusion)]
+    cols, lines = used + ["-"], ["", "confusion (rows: gold type, '-' = no gold event; columns: predicted, "
+                                    "'-' = none)"]
+    lines.append("gold\\pred".ljust(10) + "".join(c[:4].rjust(5) for c in cols))
+    for r in used + ["-"]:
+        lines.append(r[:9].ljust(10) + "".join(str(e.confusion.get((r, c), 0) or ".").rjust(5) for c in cols))
+    rel = ["", "reliability (event confidence against the share of predictions that were right)",
+           f"{'confidence':>12}{'n':>6}{'mean':>8}{'right':>8}"]
+    for b in e.reliability_table():
+        rel.append(f"{b['from']:5.1f}-{b['to']:<5.1f}{b['n']:>7}{b['confidence']:>8.3f}{b['right']:>8.3f}")
+    return "\n".join(rows + lines + rel)
 
 
 def _print_event_errors(rec: dict, doc: Document, err=sys.stderr) -> None:

@@ -1,6 +1,7 @@
 """Events: type, actor countries, actor spans, status and date (GOLD_FORMAT.md, "Events")."""
 from __future__ import annotations
 
+import collections
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -17,12 +18,37 @@ class EventScores:
     date: Accuracy = field(default_factory=Accuracy)
     missed: list = field(default_factory=list)   # gold events without a match (type scoring)
     false: list = field(default_factory=list)    # predicted events counted as false positives
+    # type scoring per PLOVER type: a match counts for the predicted type, a miss for the gold type
+    by_type: dict = field(default_factory=dict)
+    # (gold type, predicted type) per sentence: a match is on the diagonal; a missed gold event
+    # pairs with a false prediction in its sentence ("-" when there is none); a false prediction
+    # in a sentence without gold events is in row "-"
+    confusion: collections.Counter = field(default_factory=collections.Counter)
+    # (confidence, right?) of every scored prediction, for the reliability table
+    reliability: list = field(default_factory=list)
 
     def add(self, o: "EventScores") -> None:
         for k in ("type", "full", "span", "status", "date"):
             getattr(self, k).add(getattr(o, k))
         self.missed += o.missed
         self.false += o.false
+        for t, prf in o.by_type.items():
+            self.by_type.setdefault(t, PRF()).add(prf)
+        self.confusion.update(o.confusion)
+        self.reliability += o.reliability
+
+    def reliability_table(self, bins: int = 10) -> list[dict]:
+        """Predictions grouped by confidence: how many, their mean confidence, and the share that
+        were right (a calibrated coder has the two close in every bin)."""
+        rows = []
+        for b in range(bins):
+            lo, hi = b / bins, (b + 1) / bins
+            got = [(c, ok) for c, ok in self.reliability if lo <= c < hi or b == bins - 1 and c == 1.0]
+            if got:
+                rows.append({"from": round(lo, 2), "to": round(hi, 2), "n": len(got),
+                             "confidence": round(sum(c for c, _ in got) / len(got), 3),
+                             "right": round(sum(ok for _, ok in got) / len(got), 3)})
+        return rows
 
 
 @dataclass
@@ -163,6 +189,7 @@ def score_events(gold: dict, doc: Document, line: Optional[GoldLine] = None) -> 
 
     out.type, pairs, gs, false = counts(lambda g: True, lambda g, p: True)
     matched = {gi for gi, _ in pairs}
+    _per_type(out, gs, preds, pairs, false, matched)
     out.missed = [(line.text, g.raw, g.sentence) for gi, g in enumerate(gs)
                   if gi not in matched and not g.optional]
     out.false = [(line.text, preds[pi]) for pi in false]
@@ -175,3 +202,28 @@ def score_events(gold: dict, doc: Document, line: Optional[GoldLine] = None) -> 
     out.full, *_ = counts(lambda g: "source" in g.raw, _codes_match)
     out.span, *_ = counts(lambda g: "source_text" in g.raw or "target_text" in g.raw, _mentions_match)
     return out
+
+
+def _per_type(out: EventScores, gs: list, preds: list, pairs: list, false: list, matched: set) -> None:
+    def prf(t: str) -> PRF:
+        return out.by_type.setdefault(t, PRF())
+
+    for _, pi in pairs:
+        prf(preds[pi].type).tp += 1
+        out.confusion[(preds[pi].type, preds[pi].type)] += 1
+        out.reliability.append((float(preds[pi].confidence), True))
+    left = list(false)
+    for pi in false:
+        prf(preds[pi].type).fp += 1
+        out.reliability.append((float(preds[pi].confidence), False))
+    for gi, g in enumerate(gs):
+        if gi in matched or g.optional:
+            continue
+        t = g.raw.get("type", "").upper()
+        prf(t).fn += 1
+        same = next((pi for pi in left if overlaps(_event_span(preds[pi]), g.sentence)), None)
+        if same is not None:
+            left.remove(same)
+        out.confusion[(t, preds[same].type if same is not None else "-")] += 1
+    for pi in left:
+        out.confusion[("-", preds[pi].type)] += 1

@@ -1,7 +1,7 @@
 """The event-type classifier: a multinomial logistic regression over sparse frame features.
 
 Its weights are a data file (data/events/type_model.json) written by ``python -m
-eventwire.events.train``; scoring needs only the standard library. Without the file the coder
+eventwire.events.train_frames``; scoring needs only the standard library. Without the file the coder
 falls back to the trigger lexicon alone.
 """
 from __future__ import annotations

@@ -26,26 +26,172 @@ from spacy.tokens import Token
 from ..actors.kinds import is_actor_mention
 from ..ingest.html import is_boilerplate
 from ..model import ActorRef, Document, Event, Span
+from . import candidates as cands_mod
+from . import decide as decide_mod
 from .classifier import load_model
 from .frames import PRONOUNS, Frame, child_words, features, frame_for, is_party, np_span, subject_of
 from .ontology import POS_CLASS, Ontology, ontology
-from .status import conditional_clause, status_of
+from .status import conditional_clause, status_features, status_of
 
 # Minimum times a lemma must have been a training trigger to be a candidate without a lexicon entry.
 MIN_LEARNED_TRIGGER = 2
 # A main-verb event without a trigger word needs at least this classifier probability.
 FALLBACK_MIN_CONFIDENCE = 0.35
 COERCIVE = ("SANCTION", "COERCE", "ASSAULT")
+# Statuses whose rule (an explicit cue: "reportedly", "did not", "demanded that") is kept over
+# the learned status, which sees too few of them in training to outvote them.
+STRONG_RULES = frozenset(("reported", "negated", "demanded"))
 # The lexicon's type wins over the classifier's choice when the classifier gives it at least this.
 LEXICON_MIN_PROB = 0.25
 
 
 class EventCoder:
-    def __init__(self, nlp=None, model_path: Optional[str] = None):
+    def __init__(self, nlp=None, model_path: Optional[str] = None, pair_model: Optional[str] = None):
         self.nlp = nlp
         self.ont: Ontology = ontology()
+        self.pair = decide_mod.load(pair_model)
+        self.status_model = decide_mod.load(str(decide_mod.MODELS / decide_mod.STATUS_MODEL_NAME)) \
+            if pair_model is None else None
+        # the frame coder (trigger lexicon + type classifier) runs first; its events are
+        # features of the learned decision, and its output is the fallback without a pair model
         self.model = load_model(model_path)
         self.cues = self.ont.cues
+        self.threshold: Optional[float] = None
+        self.one_per_trigger = True
+        self.status_trust_rule = True
+        self.frame_floor = 0.5
+        self.frame_scale = 0.5
+
+    # -- the learned coder -------------------------------------------------------------
+    def annotate_learned(self, doc, document: Document, threshold: Optional[float] = None,
+                         min_type: Optional[float] = None) -> None:
+        n = len(document.events)
+        quotes = [(q.content.start, q.content.end) for q in document.quotes]
+        cands_mod.forget_lexicon_cache()   # token ids are per document
+        frame_events = self.frame_events(doc, document)
+        for sent in doc.sents:
+            if not sent.text.strip() or not document.mentions_in(sent.start_char, sent.end_char):
+                continue
+            if all(is_boilerplate(line) for line in sent.text.splitlines() if line.strip()):
+                continue
+            if not any(t.dep_ for t in sent):
+                continue   # left unparsed by the fast path: no cue word, no event
+            cands = cands_mod.candidates(doc, document, sent)
+            if not cands:
+                continue
+            in_q = any(s <= sent.start_char < e or sent.start_char <= s < sent.end_char for s, e in quotes)
+            near = [e for e in frame_events if sent.start_char <= e.trigger.start < sent.end_char]
+            feats = [cands_mod.features(c, self.ont, in_q) + cands_mod.frame_features(c, near)
+                     for c in cands]
+            probs = self.pair.scores(feats)
+            taken: dict[tuple, Event] = {}
+            for c, typ, prob, joint in sorted(decide_mod.decide(self.pair, cands, probs, threshold, min_type),
+                                              key=lambda d: -d[2]):
+                ev = self._code_candidate(c, typ, prob, joint, sent, document)
+                if ev is None:
+                    continue
+                if self.one_per_trigger:
+                    # one act per word and type: the likeliest pair states it
+                    key = (typ, ev.trigger.start, ev.source.country if ev.source else None)
+                    if key in taken:
+                        continue
+                    taken[key] = ev
+                made = [ev]
+                frame = self._frame_of(c, typ, joint)
+                threat = self._threat_behind(frame, ev, sent, document)
+                if threat is not None and not any(
+                        e.type == "THREATEN" and e.sentence.start == ev.sentence.start
+                        and _key(e.source) == _key(ev.source) for e in document.events):
+                    made.insert(0, threat)
+                for e in made:
+                    n += 1
+                    e.id = f"E{n}"
+                    document.events.append(e)
+                    self._link_quote(e, document)
+            if self.frame_floor < 1.0:
+                # a frame event the learned decision left out, when the frame coder is sure of it
+                # and both of its parties are actors
+                have = {(e.type, a, b) for e in document.events if e.sentence.start == sent.start_char
+                        for a, b in ((_country_of(e.source), _country_of(e.target)),
+                                     (_country_of(e.target), _country_of(e.source)))
+                        if e.undirected or a == _country_of(e.source)}
+                for fe in near:
+                    key = (fe.type, _country_of(fe.source), _country_of(fe.target))
+                    joint = fe.undirected or fe.type in decide_mod.JOINT
+                    if fe.confidence < self.frame_floor or key in have or joint and (
+                            fe.type, key[2], key[1]) in have or not (
+                            fe.source and fe.source.actor and fe.target and fe.target.actor
+                            and all(r.mention is None or cands_mod.can_be_party(r.mention)
+                                    for r in (fe.source, fe.target))):
+                        continue
+                    have.add(key)
+                    if joint:
+                        have.add((fe.type, key[2], key[1]))
+                    fe.confidence = round(self.pair.calibrated(fe.confidence * self.frame_scale), 3)
+                    n += 1
+                    fe.id = f"E{n}"
+                    document.events.append(fe)
+                    self._link_quote(fe, document)
+
+    def _frame_of(self, c, plover: str, joint: bool = False) -> Frame:
+        trig = cands_mod.trigger_for(c, plover, self.ont)
+        gov = None
+        if trig.pos_ in ("NOUN", "PROPN", "ADJ"):
+            h = trig.head.head if trig.dep_ == "pobj" and trig.head.dep_ == "prep" else trig.head
+            if h.i != trig.i and h.pos_ in ("VERB", "AUX"):
+                gov = h
+        return Frame(trig, cands_mod._lex(self.ont, trig), source=c.source.anchor,
+                     target=c.target.anchor if c.target is not None else None,
+                     undirected=joint, governor=gov)
+
+    def status_anchor(self, frame: Frame, plover: str):
+        """The word whose clause gives the status: the trigger (and its governing verb), except
+        for a request or threat stated by reporting what someone said ("the Kremlin reportedly
+        said Ukraine would have to …"): the act is the saying, so the reporting verb."""
+        if plover in ("REQUEST", "THREATEN") and not (frame.entry and frame.entry.plover == plover):
+            tok = frame.trigger
+            for _ in range(6):
+                if tok.head.i == tok.i:
+                    break
+                tok = tok.head
+                if tok.lemma_.lower() in self.cues["reporting_verbs"]:
+                    return tok, None
+        return frame.trigger, frame.governor
+
+    def _code_candidate(self, c, plover: str, prob: float, joint: bool, sent: SpacySpan,
+                        document: Document) -> Optional[Event]:
+        frame = self._frame_of(c, plover, joint)
+        trig, entry, gov = frame.trigger, frame.entry, frame.governor
+        cameo = self.ont.code_for(plover, entry.cameo if entry else None)
+        source = document.ref(c.source.actor, c.source.mention)
+        target = document.ref(c.target.actor, c.target.mention) if c.target is not None else None
+        st, sg = self.status_anchor(frame, plover)
+        rule = status_of(st, sg, plover, self.ont)
+        if self.status_model is not None and not (self.status_trust_rule and rule in STRONG_RULES):
+            in_q = any(q.content.start <= trig.idx < q.content.end for q in document.quotes)
+            p = self.status_model.scores([status_features(st, sg, plover, self.ont, in_q)])[0]
+            status = self.status_model.classes[int(p.argmax())]
+        else:
+            status = rule
+            if plover == "THREATEN" and status in ("hypothetical", "threatened"):
+                status = "asserted"
+            if plover == "REQUEST" and status == "demanded":
+                status = "asserted"
+        ev = Event(
+            id="", type=plover, trigger=Span.of(document.text, trig.idx, trig.idx + len(trig.text)),
+            sentence=Span.of(document.text, sent.start_char, sent.end_char), status=status,
+            mode=cameo.mode, cameo=cameo.code, goldstein=cameo.goldstein, quad_class=cameo.quad_class,
+            source=source, target=target, undirected=joint, confidence=round(prob, 3),
+        )
+        if plover == "CONSULT":
+            ev.mode = self._consult_mode(frame, sent) or ev.mode
+        self._place(ev, frame, sent, document)
+        if ev.mode == "third-party" and ev.location_country and ev.location_country in (
+                source.country, target.country if target else None):
+            home = self.ont.code_for("CONSULT")   # met at home: not a third-party venue
+            ev.mode, ev.cameo, ev.goldstein = None, home.code, home.goldstein
+        self._date(ev, sent, document)
+        return ev
 
     # -- candidates --------------------------------------------------------------------
     def frames(self, sent: SpacySpan) -> list[Frame]:
@@ -103,7 +249,24 @@ class EventCoder:
         return out
 
     # -- annotate ----------------------------------------------------------------------
+    def frame_events(self, doc, document: Document) -> list[Event]:
+        """The frame coder's events, without touching the document."""
+        saved, links = document.events, [list(q.events) for q in document.quotes]
+        document.events = []
+        try:
+            self.annotate_frames(doc, document)
+            return document.events
+        finally:
+            document.events = saved
+            for q, ev in zip(document.quotes, links):
+                q.events = ev
+
     def annotate(self, doc, document: Document) -> None:
+        if self.pair is not None:
+            return self.annotate_learned(doc, document, self.threshold)
+        return self.annotate_frames(doc, document)
+
+    def annotate_frames(self, doc, document: Document) -> None:
         n = len(document.events)
         for sent in doc.sents:
             if not sent.text.strip() or all(is_boilerplate(line) for line in sent.text.splitlines()
@@ -200,9 +363,9 @@ class EventCoder:
     def _threat_behind(self, frame: Frame, ev: Event, sent: SpacySpan, document: Document) -> Optional[Event]:
         """"would be willing to levy sanctions if Moscow doesn't agree": a coercive act offered
         under a negative condition is a threat made now; the act itself is only threatened."""
-        if ev.type not in COERCIVE or ev.status != "hypothetical":
+        if ev.type not in COERCIVE or ev.status not in ("hypothetical", "threatened"):
             return None
-        cond = conditional_clause(frame.governor or frame.trigger)
+        cond = conditional_clause(frame.governor or frame.trigger) or _clause_condition(frame.trigger, self.cues)
         if cond is None:
             return None
         negative = any(c.dep_ == "neg" for c in cond.children) or any(
@@ -338,6 +501,22 @@ class EventCoder:
         if dates:
             best = min(dates, key=lambda t: abs(t.start - ev.trigger.start))
             ev.date, ev.timex = best.value[:10] if len(best.value) >= 10 else best.value, best.id
+
+
+def _country_of(ref: Optional[ActorRef]):
+    return None if ref is None else (ref.country or ref.actor or ref.name)
+
+
+def _clause_condition(tok: Token, cues) -> Optional[Token]:
+    """An "if/unless" clause anywhere in the clause the word belongs to, below the reporting
+    verb ("ramp up pressure … and levy sanctions if Moscow doesn't agree")."""
+    top = tok
+    while top.head.i != top.i and top.head.lemma_.lower() not in cues["reporting_verbs"]:
+        top = top.head
+    for t in top.subtree:
+        if t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in t.children):
+            return t
+    return None
 
 
 def _anchored(ref: Optional[ActorRef]) -> bool:

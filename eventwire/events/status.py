@@ -150,3 +150,28 @@ def status_of(trigger: Token, governor: Optional[Token], plover: str, ont: Ontol
             if subj is not None and subj.lemma_.lower() in cues["reported_sources"]:
                 return "reported"
     return "asserted"
+
+
+def status_features(trigger: Token, governor: Optional[Token], plover: str, ont: Ontology,
+                    in_quote: bool = False) -> list[str]:
+    """Features of the learned status decision (train.py): what the rules above say, the type,
+    and the words along the clause chain that carry tense, modality, negation and hedges."""
+    rule = status_of(trigger, governor, plover, ont)
+    f = [f"rule={rule}", f"type={plover}", f"rt={rule}|{plover}", f"ttag={trigger.tag_}"]
+    if in_quote:
+        f.append("inq")
+    pred = governor if governor is not None else trigger
+    for k, tok in enumerate(_chain(pred, limit=6)):
+        lem = tok.lemma_.lower()
+        f.append(f"ch={lem}")
+        if k < 3:
+            f.append(f"ch{k}={lem}")
+            f.append(f"tag{k}={tok.tag_}")
+        for c in tok.children:
+            if c.dep_ in ("aux", "auxpass", "neg", "mark", "advmod"):
+                f.append(f"{c.dep_}={c.lower_}")
+                if k == 0:
+                    f.append(f"own_{c.dep_}={c.lower_}")
+            if c.dep_ in ("amod", "compound") and tok.i == trigger.i:
+                f.append(f"mod={c.lower_}")
+    return f

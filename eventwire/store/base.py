@@ -65,9 +65,10 @@ class Store:
     def events(self, actor: Optional[str] = None, type: Optional[str] = None,
                status: Optional[str] = None, since: Optional[str] = None,
                until: Optional[str] = None, q: Optional[str] = None, article_id: Optional[str] = None,
-               limit: int = 100, offset: int = 0) -> list[dict]:
+               limit: int = 100, offset: int = 0, min_confidence: Optional[float] = None) -> list[dict]:
         """Events filtered by actor (name or country code, as source or target), PLOVER type,
-        status, date range (ISO, on the event date or else the publication date) and full text."""
+        status, date range (ISO, on the event date or else the publication date), full text and
+        least calibrated confidence."""
         raise NotImplementedError
 
     def actors(self, q: Optional[str] = None, limit: int = 100, offset: int = 0) -> list[dict]:

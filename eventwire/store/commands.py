@@ -33,6 +33,8 @@ def _filters(p) -> None:
     p.add_argument("--since", metavar="YYYY-MM-DD", help="events on or after this day")
     p.add_argument("--until", metavar="YYYY-MM-DD", help="events on or before this day")
     p.add_argument("--text", metavar="WORDS", help="only events of articles containing these words")
+    p.add_argument("--min-confidence", type=_confidence, default=None, metavar="P",
+                   help="only events whose calibrated confidence is at least P (0-1)")
 
 
 def _allowed_host(value: str):
@@ -62,6 +64,8 @@ def add_cli(sub) -> None:
                    help="fetch from this host even though it is on a private or loopback network "
                         "(repeatable; a name as written in URLs, or an address; default: refused)")
     p.add_argument("--no-rebuild", action="store_true", help="do not rebuild stories and positions afterwards")
+    p.add_argument("--min-confidence", type=_confidence, default=None, metavar="P",
+                   help="store only events whose calibrated confidence is at least P (0-1)")
     p.set_defaults(run=run_ingest)
 
     p = sub.add_parser("query", help="print the store's events as a table")
@@ -104,8 +108,16 @@ def _check_dates(args) -> None:
 
 
 def _filter_args(args) -> dict:
-    return {"actor": args.actor, "type": args.type, "status": args.status, "since": args.since,
-            "until": args.until, "q": args.text}
+    out = {"actor": args.actor, "type": args.type, "status": args.status, "since": args.since,
+           "until": args.until, "q": args.text}
+    if getattr(args, "min_confidence", None) is not None:
+        out["min_confidence"] = args.min_confidence
+    return out
+
+
+def _confidence(value: str) -> float:
+    from ..events.decide import confidence_arg
+    return confidence_arg(value)
 
 
 def run_ingest(args) -> int:
@@ -123,7 +135,8 @@ def run_ingest(args) -> int:
 
     with open_store(args.db) as store:
         report = ingest(args.items, store, published=args.published, workers=args.workers, dask=args.dask,
-                        fetcher=fetcher, source=None, rebuild=not args.no_rebuild, on_failure=on_failure)
+                        fetcher=fetcher, source=None, rebuild=not args.no_rebuild, on_failure=on_failure,
+                        min_confidence=getattr(args, "min_confidence", None))
         print_report(report, store)
     if report.failures:
         print(f"{report.seen - len(report.failures)} of {report.seen} items processed, "

@@ -92,7 +92,8 @@ def _chain(first, rest):
 def ingest(items: Iterable[str], store: Store, published: Optional[str] = None, workers: int = 1,
            dask: Optional[str] = None, fetcher=None, source: Optional[str] = None,
            rebuild: bool = True, on_failure: Optional[Callable[[Failure], None]] = None,
-           max_bytes: Optional[int] = None, pipeline=None) -> IngestReport:
+           max_bytes: Optional[int] = None, pipeline=None,
+           min_confidence: Optional[float] = None) -> IngestReport:
     """Store every new article under ``items`` (paths or URLs) with its extraction.
 
     ``pipeline``: an eventwire ``Pipeline`` to extract with, in this process (default: the
@@ -124,6 +125,9 @@ def ingest(items: Iterable[str], store: Store, published: Optional[str] = None, 
         if isinstance(result, Failure):
             fail(result)
             continue
+        if min_confidence:
+            from ..events.decide import keep_confident
+            keep_confident(result, min_confidence)
         added = store.add_document(result, source=source)
         if added.added:
             report.added += 1

@@ -306,7 +306,7 @@ class SQLStore(Store):
     EVENT_COLUMNS = "e.*, a.title AS article_title, a.url AS article_url, a.outlet AS outlet"
 
     def _event_filters(self, actor=None, type=None, status=None, since=None, until=None, q=None,
-                       article_id=None) -> tuple[str, tuple]:
+                       article_id=None, min_confidence=None) -> tuple[str, tuple]:
         conds, params = [], []
         # NUL cannot be part of any stored value; SQLite would end the string there and PostgreSQL
         # refuses it, so it is dropped from every filter before it reaches the database.
@@ -333,6 +333,9 @@ class SQLStore(Store):
         if article_id:
             conds.append("e.article_id = ?")
             params.append(article_id)
+        if min_confidence is not None:
+            conds.append("e.confidence >= ?")
+            params.append(float(min_confidence))
         if q:
             cond, p = self._fts_filter(q)
             if cond is None:
@@ -345,8 +348,8 @@ class SQLStore(Store):
     def events(self, actor: Optional[str] = None, type: Optional[str] = None,
                status: Optional[str] = None, since: Optional[str] = None,
                until: Optional[str] = None, q: Optional[str] = None, article_id: Optional[str] = None,
-               limit: int = 100, offset: int = 0) -> list[dict]:
-        where, params = self._event_filters(actor, type, status, since, until, q, article_id)
+               limit: int = 100, offset: int = 0, min_confidence: Optional[float] = None) -> list[dict]:
+        where, params = self._event_filters(actor, type, status, since, until, q, article_id, min_confidence)
         return self._rows(f"SELECT {self.EVENT_COLUMNS} FROM events e JOIN articles a ON a.id = e.article_id "
                           f"{where} ORDER BY e.day DESC NULLS LAST, e.article_id, e.seq LIMIT ? OFFSET ?",
                           (*params, int(limit), int(offset)))
