@@ -25,7 +25,7 @@ def load_rows(path: Path) -> list[dict]:
 
 def _code_hash() -> str:
     h = hashlib.sha1()
-    for sub in ("actors", "timex.py", "quotes.py", "pipeline.py", "data/actors", "data/quotes"):
+    for sub in ("actors", "timex", "quotes", "pipeline.py", "nlp.py", "data/actors", "data/quotes", "data/timex"):
         p = PKG / sub
         files = sorted(p.rglob("*")) if p.is_dir() else [p]
         for f in files:
