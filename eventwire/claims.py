@@ -22,6 +22,7 @@ from typing import Optional
 from .datafiles import load_yaml
 from .errors import KnowledgeBaseError
 from .model import Claim, Document, Span
+from .pipeline import doc_text
 
 TIME_NOUNS = frozenset({"second", "minute", "hour", "day", "week", "fortnight", "month", "quarter",
                         "year", "decade", "night", "session"})
@@ -368,7 +369,7 @@ class ClaimFinder:
 
     def _claim(self, doc, num: _Number, end: int, value_max: Optional[float]) -> Claim:
         lex = self.lex
-        text = doc.text
+        text = doc_text(doc)
         start = num.start
         unit = num.unit
         cur = self._currency_before(doc, num.start)

@@ -71,9 +71,16 @@ class FastAttributeRuler:
 
     def __init__(self, ruler, single, multi):
         self.ruler = ruler
-        self.single = single      # [(rule index, [predicate per key]), ...] in rule order
-        self.multi = multi        # [(rule index, [token predicates], index), ...]
+        self.single = single      # [(rule index, {key: predicate}), ...] in rule order
+        self.multi = multi        # [(rule index, [{key: predicate} per token], index), ...]
+        # Every one-token test as a bit: the one-token rules, then each token of each multi-token
+        # rule. A value of one key passes a set of bits (cached per value); a token passes the
+        # bits its four values all pass.
+        self.tests = [pred for _, pred in single] + [p for _, preds, _ in multi for p in preds]
+        self.part_of = [(m, k) for m, (_, preds, _) in enumerate(multi) for k in range(len(preds))]
+        self.value_bits: dict[tuple, int] = {}
         self.cache: dict[tuple, tuple] = {}
+        self.decoded: dict[int, tuple] = {}
         self.attr_ids = sorted({a for attrs in ruler.attrs for a in attrs})
 
     @classmethod
@@ -96,14 +103,34 @@ class FastAttributeRuler:
                     multi.append((i, preds, ruler.indices[i]))
         return cls(ruler, single, multi)
 
+    def _bits(self, name: str, value) -> int:
+        bits = self.value_bits.get((name, value))
+        if bits is None:
+            bits = 0
+            for b, pred in enumerate(self.tests):
+                test = pred.get(name)
+                if test is None or test(value):
+                    bits |= 1 << b
+            self.value_bits[(name, value)] = bits
+        return bits
+
     def _rules_for(self, key: tuple) -> tuple:
         """(one-token rules that apply, {(multi-token rule, position) whose token test passes})."""
         hit = self.cache.get(key)
         if hit is None:
-            rules = tuple(i for i, pred in self.single if _fits(pred, key))
-            parts = frozenset((m, k) for m, (_, preds, _) in enumerate(self.multi)
-                              for k, p in enumerate(preds) if _fits(p, key))
-            hit = self.cache[key] = (rules, parts)
+            bits = -1
+            for name, value in zip(self.KEYS, key):
+                bits &= self._bits(name, value)
+            hit = self.decoded.get(bits)
+            if hit is None:
+                n = len(self.single)
+                rules = tuple(self.single[b][0] for b in range(n) if bits >> b & 1)
+                parts = frozenset(self.part_of[b - n] for b in range(n, len(self.tests)) if bits >> b & 1)
+                hit = self.decoded[bits] = (rules, parts)
+            if len(self.cache) > 500_000:  # bounded: new words keep coming in a long run
+                self.cache.clear()
+                self.value_bits.clear()
+            self.cache[key] = hit
         return hit
 
     def __call__(self, doc):
@@ -152,15 +179,6 @@ class FastAttributeRuler:
                         values[t, col_of[a]] = v
         doc.from_array(cols, values)
         return doc
-
-
-def _fits(pred: dict, key: tuple) -> bool:
-    tag, lower, dep, space = key
-    for name, test in pred.items():
-        value = tag if name == "TAG" else lower if name == "LOWER" else dep if name == "DEP" else space
-        if not test(value):
-            return False
-    return True
 
 
 def _predicate(value):

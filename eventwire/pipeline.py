@@ -56,6 +56,13 @@ def document_of(doc: Doc) -> Document:
     return document
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` without its cost: spaCy rebuilds ``Doc.text`` from every token on each call,
+    which stages that read it once per quote or number paid for over and over."""
+    document = doc._.eventwire
+    return document.text if document is not None else doc.text
+
+
 class _Stage:
     """Adapts a stage class to spaCy's component protocol."""
 
@@ -337,20 +344,25 @@ class _ParseCues:
     """Decides from the words of a sentence alone whether a stage may need its parse."""
 
     def __init__(self, nlp: Language, stages: list):
-        lemmas = set(_data_lines("pipeline/parse_cues.txt"))
+        # Words that make a quote or a claim (reporting verbs, number words) count as they are;
+        # event triggers count only when the word is not a stop word, because the event coder
+        # never takes a stop word as a trigger ("is", "going to", "one" are everywhere).
+        words = set(_data_lines("pipeline/parse_cues.txt"))
         for name in ("quotes/reporting_verbs.txt", "quotes/complement_verbs.txt"):
-            lemmas.update(_data_lines(name))
-        lemmas.update(_trigger_lemmas())
+            words.update(_data_lines(name))
+        triggers = set(_trigger_lemmas())
         for comp in stages:
             impl = getattr(comp, "impl", comp)
             # A stage may say which lemmas it needs parsed (``parse_lemmas()``); the event coder's
             # trained model also knows trigger lemmas beyond the lexicon ("lemma/POS" keys).
             if hasattr(impl, "parse_lemmas"):
-                lemmas.update(w.lower() for w in impl.parse_lemmas())
+                words.update(w.lower() for w in impl.parse_lemmas())
             learned = getattr(getattr(impl, "model", None), "trigger_lemmas", None)
             if isinstance(learned, dict):
-                lemmas.update(k.split("/")[0].lower() for k in learned)
-        self.lemmas = frozenset(w for lemma in lemmas for w in lemma.split())
+                triggers.update(k.split("/")[0].lower() for k in learned)
+        self.lemmas = frozenset(w for lemma in words for w in lemma.split())
+        self.trigger_lemmas = frozenset(w for lemma in triggers for w in lemma.split())
+        self.stop_words = nlp.Defaults.stop_words
         lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
         lookups = getattr(lemmatizer, "lookups", None)
         self.rules, self.exc = [], []
@@ -373,7 +385,8 @@ class _ParseCues:
                         cands.add(base[:-1])  # planned → plann → plan
             for table in self.exc:
                 cands.update(table.get(form, ()))
-            hit = bool(cands & self.lemmas)
+            hit = bool(cands & self.lemmas) or (
+                form not in self.stop_words and bool(cands & self.trigger_lemmas))
             if len(self._form_cache) < 200_000:
                 self._form_cache[form] = hit
         return hit

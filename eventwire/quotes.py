@@ -28,6 +28,7 @@ from typing import Optional
 from .datafiles import data_path, load_yaml
 from .errors import KnowledgeBaseError
 from .model import Actor, ActorRef, Document, Mention, Quote, Span
+from .pipeline import doc_text
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 # Children of a speaker's head word that still belong to the speaker phrase ("a spokesman for the
@@ -395,7 +396,7 @@ class QuoteFinder:
 
     def _parenthetical(self, doc, verb, subj) -> Optional[_Found]:
         """ "X, Mr. Morgan said, Y." and "X, the IMF said." — the attribution set off by commas."""
-        text = doc.text
+        text = doc_text(doc)
         sent = verb.sent
         if verb.dep_ in ("relcl", "acl") or subj.lower_ in ("who", "which", "that"):
             return None       # "Ukraine, which still asserts its ownership, …" is not a report
@@ -601,7 +602,7 @@ def _phrase_words(cue) -> int:
     if subj is None:
         return 1
     s, e = _speaker_phrase(subj)
-    return len(cue.doc.text[s:e].split()) + 1
+    return len(doc_text(cue.doc)[s:e].split()) + 1
 
 
 def _subject(verb):
@@ -638,7 +639,7 @@ def _speaker_phrase(tok) -> tuple[int, int]:
     for c in tok.lefts:
         if c.dep_ in ("relcl", "acl"):
             start = max(start, c.right_edge.idx + len(c.right_edge))
-    text = tok.doc.text
+    text = doc_text(tok.doc)
     # a speaker never runs across a line break (a dateline or time stamp above is not part of it)
     nl = text.rfind("\n", start, tok.idx)
     if nl >= 0:
