@@ -302,6 +302,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _FORM = re.compile(r"[A-Za-z]+")
 _QUOTE_CHARS = re.compile("[\"\u201c\u201d\u00ab\u00bb\u201e\u2018\u2039\u203a]|``|''")
 _DIGIT = re.compile(r"\d")
+_PRONOUNS = frozenset("i we he she they you me us him her them it".split())
 
 
 @lru_cache(maxsize=1)
@@ -363,6 +364,7 @@ class _ParseCues:
         self.lemmas = frozenset(w for lemma in words for w in lemma.split())
         self.trigger_lemmas = frozenset(w for lemma in triggers for w in lemma.split())
         self.stop_words = nlp.Defaults.stop_words
+        self.party_words = frozenset(_data_lines("events/party_nouns.txt")) | _PRONOUNS
         lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
         lookups = getattr(lemmatizer, "lookups", None)
         self.rules, self.exc = [], []
@@ -394,7 +396,20 @@ class _ParseCues:
     def wants_parse(self, sentence: str) -> bool:
         if _DIGIT.search(sentence) or _QUOTE_CHARS.search(sentence):
             return True
-        return any(self._is_cue(w.lower()) for w in _FORM.findall(sentence))
+        words = _FORM.findall(sentence)
+        if any(self._is_cue(w.lower()) for w in words):
+            return True
+        # Without a trigger word the event coder still codes a sentence whose main verb links two
+        # parties ("Such assessments will better equip agencies …"): two words that may name a
+        # party (a capitalised word after the first, a party noun, a personal pronoun) need the parse.
+        parties = 0
+        for i, w in enumerate(words):
+            low = w.lower()
+            if (i and w[0].isupper()) or low in self.party_words or low.rstrip("s") in self.party_words:
+                parties += 1
+                if parties >= 2:
+                    return True
+        return False
 
 
 @lru_cache(maxsize=1)
