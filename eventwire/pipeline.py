@@ -238,7 +238,12 @@ class Pipeline:
         if not self.fast or len(text) < FAST_MIN_CHARS or not text.strip():
             return [(0, text, True, None)]
         sents = split_sentences(text)
-        wants = [self._cues.wants_parse(text[s:e]) for s, e in sents]
+        cued = [self._cues.wants_parse(text[s:e]) for s, e in sents]
+        # The sentence on each side of a cued one is parsed with it: the parser and NER then see
+        # the same context around the cued sentence as in a whole-text parse, and a cut falls
+        # between two sentences that hold no fact.
+        wants = [c or (i > 0 and cued[i - 1]) or (i + 1 < len(cued) and cued[i + 1])
+                 for i, c in enumerate(cued)]
         # A short cue-less stretch between parsed ones (a fragment the cheap splitter cut off, a
         # one-line aside) is parsed with them: it saves little and would cut the parser's context.
         i = 0

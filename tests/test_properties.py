@@ -140,7 +140,7 @@ def long_articles(draw):
 
 
 # No shrinking: each example costs two whole extractions, and the failing text is printed anyway.
-@settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow],
+@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow],
           phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(text=long_articles())
 def test_fast_and_full_parse_give_the_same_documents(pipeline, full_pipeline, text):
