@@ -163,3 +163,27 @@ def full_pipeline():
     from eventwire.pipeline import Pipeline
 
     return Pipeline(fast=False)
+
+
+@SETTINGS
+@given(text=articles)
+def test_fast_attribute_ruler_and_lemmatizer_match_spacys(pipeline, text):
+    """nlp.FastAttributeRuler and FastLemmatizer set the same POS, morphology, lemma, tag and dep
+    on every token as spaCy's attribute_ruler and lemmatizer."""
+    from spacy.tokens import Doc
+
+    from eventwire.nlp import FastAttributeRuler, FastLemmatizer
+
+    nlp = pipeline.nlp
+    ruler, lemmatizer = nlp.get_pipe("attribute_ruler"), nlp.get_pipe("lemmatizer")
+    fast_ruler, fast_lemmatizer = FastAttributeRuler.compile(ruler), FastLemmatizer.compile(lemmatizer)
+    assert fast_ruler is not None and fast_lemmatizer is not None
+    text = text + " I'd say he's gonna win, y'know, and nothin' wasn't done."  # the ruler's odd cases
+    parsed = nlp.get_pipe("parser")(nlp.get_pipe("tagger")(nlp.get_pipe("tok2vec")(nlp.make_doc(text))))
+    theirs = lemmatizer(ruler(Doc(nlp.vocab).from_bytes(parsed.to_bytes())))
+    ours = fast_lemmatizer(fast_ruler(Doc(nlp.vocab).from_bytes(parsed.to_bytes())))
+
+    def attrs(doc):
+        return [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in doc]
+
+    assert attrs(ours) == attrs(theirs)
