@@ -187,7 +187,8 @@ class LogProgress:
         rate = self.n / elapsed
         done = f"{self.n:,}/{self.total:,} articles ({100 * self.n / self.total:.1f}%)" if self.total \
             else f"{self.n:,} articles"
-        text = f"progress: {done}, {rate:.1f} articles/s, {self.failed} failed"
+        shown = f"{rate:.2f}" if rate < 1 else f"{rate:.1f}"  # a slow firehose still shows a rate
+        text = f"progress: {done}, {shown} articles/s, {self.failed} failed"
         if self.total and rate > 0:
             text += f", ETA {_duration((self.total - self.n) / rate)}"
         else:

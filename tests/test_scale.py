@@ -175,7 +175,7 @@ def test_log_progress_by_time_without_a_total():
     for _ in range(3):
         now[0] += 25
         bar.update(1)
-    assert out.getvalue() == "progress: 3 articles, 0.0 articles/s, 0 failed, 1m15s elapsed\n"
+    assert out.getvalue() == "progress: 3 articles, 0.04 articles/s, 0 failed, 1m15s elapsed\n"
 
 
 def test_a_long_run_logged_to_a_file_shows_progress_lines(tmp_path):
