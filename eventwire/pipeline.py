@@ -56,6 +56,13 @@ def document_of(doc: Doc) -> Document:
     return document
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` without its cost: spaCy rebuilds ``Doc.text`` from every token on each call,
+    which stages that read it once per quote or number paid for over and over."""
+    document = doc._.eventwire
+    return document.text if document is not None else doc.text
+
+
 class _Stage:
     """Adapts a stage class to spaCy's component protocol."""
 
@@ -108,6 +115,10 @@ class Article:
     published_source: Optional[str] = None
 
 
+# CPU seconds of this process: per-component shares stay meaningful on a machine shared with
+# other jobs, where wall time mostly measures the neighbours.
+_clock = time.process_time
+
 FULL_PARSE_ENV = "EVENTWIRE_FULL_PARSE"
 # spaCy components every chunk goes through on the fast path, and those only the chunks that
 # may hold an event, a quote or a claim get. en_core_web_sm's NER has its own embedding layer,
@@ -116,6 +127,8 @@ LIGHT_PIPES = ("ner",)
 # Texts shorter than this are parsed whole: there is little to save, and cutting a short text
 # into chunks only risks the parse. Cue-less stretches shorter than MIN_LIGHT_CHARS are parsed too.
 FAST_MIN_CHARS = 2000
+# Tokens per spaCy minibatch (see Pipeline._run).
+BATCH_TOKENS = 4000
 MIN_LIGHT_CHARS = 300
 
 
@@ -123,10 +136,12 @@ class Pipeline:
     """The spaCy model with eventwire's stages, turning articles into Documents.
 
     ``fast=True`` (the default; ``EVENTWIRE_FULL_PARSE=1`` turns it off) parses only what
-    matters: the text is cut into sentence chunks that cover it exactly; chunks with a cue
-    (an event trigger, a reporting verb, a quotation mark, a number) get the full model, the
+    matters: the text is cut into sentence chunks that cover it exactly; sentences with a cue
+    (an event trigger that is not a stop word, a reporting verb, a quotation mark, a number, two
+    words that may name parties) and the sentence on each side of them get the full model, the
     others only tokenisation and NER; the chunks are joined back into one ``Doc`` whose text is
-    the article's text, so every offset stays valid. ``fast=False`` parses everything.
+    the article's text, so every offset stays valid. ``fast=False`` parses everything. Both give
+    the same Documents (tests/test_properties.py); on dense news almost every sentence has a cue.
 
     ``timings`` holds the seconds spent in each component (spaCy's and eventwire's) so far.
 
@@ -151,8 +166,17 @@ class Pipeline:
         self.spacy_pipes = [n for n in self.nlp.pipe_names if n not in STAGES and n != "eventwire"]
         self.light_pipes = [n for n in self.spacy_pipes if n in LIGHT_PIPES]
         self.timings: dict[str, float] = {n: 0.0 for n in self.nlp.pipe_names}
-        self.timings["split"] = 0.0
+        self.timings.update(split=0.0, tokenizer=0.0, join=0.0)
         self.chunks = {"full": 0, "light": 0}
+        # Same results as spaCy's attribute_ruler and lemmatizer, several times faster (nlp.py).
+        from .nlp import FastAttributeRuler, FastLemmatizer
+
+        self._fast_procs = {}
+        for name, cls in (("attribute_ruler", FastAttributeRuler), ("lemmatizer", FastLemmatizer)):
+            if name in self.spacy_pipes:
+                fast_proc = cls.compile(self.nlp.get_pipe(name))
+                if fast_proc is not None:
+                    self._fast_procs[name] = fast_proc
         self._cues = _ParseCues(self.nlp, [self.nlp.get_pipe(n) for n in self.stage_names]) if fast else None
 
     def extract(self, text: str, published: Optional[str] = None, **meta) -> Document:
@@ -171,9 +195,9 @@ class Pipeline:
 
     # -- the work --------------------------------------------------------------------------
     def _batch(self, articles: list[Article]) -> Iterator[Document]:
-        t = time.perf_counter()
+        t = _clock()
         plans = [self._plan(a.text) for a in articles]
-        self.timings["split"] += time.perf_counter() - t
+        self.timings["split"] += _clock() - t
         full = [c for plan in plans for c in plan if c[2]]
         light = [c for plan in plans for c in plan if not c[2]]
         self.chunks["full"] += len(full)
@@ -182,39 +206,63 @@ class Pipeline:
         for chunks, pipes in ((full, self.spacy_pipes), (light, self.light_pipes)):
             if not chunks:
                 continue
+            t = _clock()
             made = [self.nlp.make_doc(c[1]) for c in chunks]
+            self.timings["tokenizer"] += _clock() - t
             for d, c in zip(self._run(pipes, made), chunks):
                 docs[id(c)] = d
         for art, plan in zip(articles, plans):
+            t = _clock()
             doc = self._join(art.text, [(c, docs[id(c)]) for c in plan])
+            self.timings["join"] += _clock() - t
             doc._.eventwire = Document(
                 text=art.text, id=art.id, title=art.title, url=art.url,
                 published=art.published,
                 published_source=art.published_source or ("input" if art.published else None),
             )
             for name in self.stage_names:
-                t = time.perf_counter()
+                t = _clock()
                 doc = self.nlp.get_pipe(name)(doc)
-                self.timings[name] += time.perf_counter() - t
+                self.timings[name] += _clock() - t
             yield doc._.eventwire
 
     def _run(self, pipes: list[str], docs: list[Doc]) -> list[Doc]:
-        for name in pipes:
-            proc = self.nlp.get_pipe(name)
-            t = time.perf_counter()
-            if hasattr(proc, "pipe"):
-                docs = list(proc.pipe(docs, batch_size=64))
-            else:
-                docs = [proc(d) for d in docs]
-            self.timings[name] += time.perf_counter() - t
-        return docs
+        # Minibatches capped by tokens, not documents: the parser and NER hold a few kB of
+        # activations per token of a minibatch, so eight 10,000-character articles in one go
+        # raised a worker's peak RSS by ~400 MB. Every component sees the same minibatches.
+        batches, batch, size = [], [], 0
+        for d in docs:
+            if batch and size + len(d) > BATCH_TOKENS:
+                batches.append(batch)
+                batch, size = [], 0
+            batch.append(d)
+            size += len(d)
+        if batch:
+            batches.append(batch)
+        out = []
+        for batch in batches:
+            for name in pipes:
+                proc = self._fast_procs.get(name) or self.nlp.get_pipe(name)
+                t = _clock()
+                if hasattr(proc, "pipe"):
+                    batch = list(proc.pipe(batch, batch_size=len(batch)))
+                else:
+                    batch = [proc(d) for d in batch]
+                self.timings[name] += _clock() - t
+            out.extend(batch)
+        return out
 
     def _plan(self, text: str) -> list[tuple]:
         """``(start, chunk text, parse?, sentence starts)`` covering ``text`` exactly, in order."""
         if not self.fast or len(text) < FAST_MIN_CHARS or not text.strip():
             return [(0, text, True, None)]
         sents = split_sentences(text)
-        wants = [self._cues.wants_parse(text[s:e]) for s, e in sents]
+        cued = [self._cues.wants_parse(text[s:e]) for s, e in sents]
+        # The sentence on each side of a cued one is parsed with it: the parser and NER then see
+        # the same context around the cued sentence as in a whole-text parse, and a cut falls
+        # between two sentences that hold no fact.
+        wants = [c or (i > 0 and cued[i - 1]) or (i + 1 < len(cued) and cued[i + 1])
+                 for i, c in enumerate(cued)]
         # A short cue-less stretch between parsed ones (a fragment the cheap splitter cut off, a
         # one-line aside) is parsed with them: it saves little and would cut the parser's context.
         i = 0
@@ -278,6 +326,7 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 _FORM = re.compile(r"[A-Za-z]+")
 _QUOTE_CHARS = re.compile("[\"\u201c\u201d\u00ab\u00bb\u201e\u2018\u2039\u203a]|``|''")
 _DIGIT = re.compile(r"\d")
+_PRONOUNS = frozenset("i we he she they you me us him her them it".split())
 
 
 @lru_cache(maxsize=1)
@@ -320,20 +369,26 @@ class _ParseCues:
     """Decides from the words of a sentence alone whether a stage may need its parse."""
 
     def __init__(self, nlp: Language, stages: list):
-        lemmas = set(_data_lines("pipeline/parse_cues.txt"))
+        # Words that make a quote or a claim (reporting verbs, number words) count as they are;
+        # event triggers count only when the word is not a stop word, because the event coder
+        # never takes a stop word as a trigger ("is", "going to", "one" are everywhere).
+        words = set(_data_lines("pipeline/parse_cues.txt"))
         for name in ("quotes/reporting_verbs.txt", "quotes/complement_verbs.txt"):
-            lemmas.update(_data_lines(name))
-        lemmas.update(_trigger_lemmas())
+            words.update(_data_lines(name))
+        triggers = set(_trigger_lemmas())
         for comp in stages:
             impl = getattr(comp, "impl", comp)
             # A stage may say which lemmas it needs parsed (``parse_lemmas()``); the event coder's
             # trained model also knows trigger lemmas beyond the lexicon ("lemma/POS" keys).
             if hasattr(impl, "parse_lemmas"):
-                lemmas.update(w.lower() for w in impl.parse_lemmas())
+                words.update(w.lower() for w in impl.parse_lemmas())
             learned = getattr(getattr(impl, "model", None), "trigger_lemmas", None)
             if isinstance(learned, dict):
-                lemmas.update(k.split("/")[0].lower() for k in learned)
-        self.lemmas = frozenset(w for lemma in lemmas for w in lemma.split())
+                triggers.update(k.split("/")[0].lower() for k in learned)
+        self.lemmas = frozenset(w for lemma in words for w in lemma.split())
+        self.trigger_lemmas = frozenset(w for lemma in triggers for w in lemma.split())
+        self.stop_words = nlp.Defaults.stop_words
+        self.party_words = frozenset(_data_lines("events/party_nouns.txt")) | _PRONOUNS
         lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
         lookups = getattr(lemmatizer, "lookups", None)
         self.rules, self.exc = [], []
@@ -356,7 +411,8 @@ class _ParseCues:
                         cands.add(base[:-1])  # planned → plann → plan
             for table in self.exc:
                 cands.update(table.get(form, ()))
-            hit = bool(cands & self.lemmas)
+            hit = bool(cands & self.lemmas) or (
+                form not in self.stop_words and bool(cands & self.trigger_lemmas))
             if len(self._form_cache) < 200_000:
                 self._form_cache[form] = hit
         return hit
@@ -364,7 +420,20 @@ class _ParseCues:
     def wants_parse(self, sentence: str) -> bool:
         if _DIGIT.search(sentence) or _QUOTE_CHARS.search(sentence):
             return True
-        return any(self._is_cue(w.lower()) for w in _FORM.findall(sentence))
+        words = _FORM.findall(sentence)
+        if any(self._is_cue(w.lower()) for w in words):
+            return True
+        # Without a trigger word the event coder still codes a sentence whose main verb links two
+        # parties ("Such assessments will better equip agencies …"): two words that may name a
+        # party (a capitalised word after the first, a party noun, a personal pronoun) need the parse.
+        parties = 0
+        for i, w in enumerate(words):
+            low = w.lower()
+            if (i and w[0].isupper()) or low in self.party_words or low.rstrip("s") in self.party_words:
+                parties += 1
+                if parties >= 2:
+                    return True
+        return False
 
 
 @lru_cache(maxsize=1)

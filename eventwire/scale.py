@@ -31,6 +31,10 @@ Result = Union[Document, Failure]
 DEFAULT_CHUNK_SIZE = 16
 # Runs shorter than this many articles show no progress bar unless asked.
 PROGRESS_MIN_ITEMS = 200
+# When stderr is a log, not a terminal: a progress line every this many articles (or
+# EVENTWIRE_PROGRESS_EVERY) or seconds.
+PROGRESS_EVERY_ITEMS = 1000
+PROGRESS_EVERY_SECONDS = 60.0
 
 _PIPELINE = None
 _PIPELINE_KEY = None
@@ -80,9 +84,23 @@ def run_chunk(chunk: list[tuple[int, Article]], options: dict) -> dict:
                 reason = f"{type(exc).__name__}: {exc}"[:200]
                 err = ExtractionError.e("E601", item=_name(art, i), reason=reason)
                 results.append(Failure(_name(art, i), err))
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     timings = {k: v - before.get(k, 0.0) for k, v in pipe.timings.items()}
-    return {"results": results, "pid": os.getpid(), "peak_rss_mb": peak_kb / 1024, "timings": timings}
+    return {"results": results, "pid": os.getpid(), "timings": timings, **memory_mb()}
+
+
+def memory_mb() -> dict:
+    """This process's memory in MB: ``peak_rss_mb`` (the high-water mark of its resident set,
+    pages shared with a parent included), and where Linux tells, ``pss_mb`` (shared pages
+    divided among the processes that map them) and ``private_mb`` (pages only this process has)."""
+    out = {"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as f:
+            fields = {line.split(":")[0]: int(line.split()[1]) for line in f if line.split()[-1] == "kB"}
+        out["pss_mb"] = fields.get("Pss", 0) / 1024
+        out["private_mb"] = (fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return out
 
 
 def process(articles: Iterable[Item], workers: Optional[int] = None, dask: Optional[str] = None,
@@ -101,8 +119,11 @@ def process(articles: Iterable[Item], workers: Optional[int] = None, dask: Optio
     workers = workers or os.cpu_count() or 1
     if total is None and hasattr(articles, "__len__"):
         total = len(articles)  # type: ignore[arg-type]
+    tty = sys.stderr.isatty()
     if progress is None:
-        progress = total is not None and total >= PROGRESS_MIN_ITEMS and sys.stderr.isatty()
+        # A terminal gets a bar for long runs; a log (stderr not a terminal) gets a line now and
+        # then, which a short run never reaches.
+        progress = not tty or (total is not None and total >= PROGRESS_MIN_ITEMS)
     if stats is not None:
         stats.setdefault("peak_rss_mb", {})
         stats.setdefault("timings", {})
@@ -116,20 +137,80 @@ def process(articles: Iterable[Item], workers: Optional[int] = None, dask: Optio
         runner = _InlineRunner(pipeline_options)
 
     bar = None
-    if progress:
+    if progress and tty:
         from tqdm import tqdm
 
         bar = tqdm(total=total, unit="art", file=sys.stderr, smoothing=0.1, mininterval=1.0,
                    dynamic_ncols=True)
+    elif progress:
+        every = os.environ.get("EVENTWIRE_PROGRESS_EVERY", "").strip()
+        bar = LogProgress(total, every=int(every)) if every.isdigit() and int(every) > 0 else LogProgress(total)
     try:
         for result in _ordered(articles, runner, chunk_size, max(2, 2 * workers), stats):
-            if bar is not None:
+            if isinstance(bar, LogProgress):
+                bar.update(1, failed=isinstance(result, Failure))
+            elif bar is not None:
                 bar.update(1)
             yield result
     finally:
         if bar is not None:
             bar.close()
         runner.close()
+
+
+class LogProgress:
+    """Progress for logs: a line on stderr every ``every`` articles or ``seconds`` seconds,
+    whichever comes first, with the rate so far and (when the total is known) the ETA.
+
+        progress: 2,000/14,396 articles (13.9%), 3.1 articles/s, 0 failed, ETA 1h06m"""
+
+    def __init__(self, total: Optional[int] = None, every: int = PROGRESS_EVERY_ITEMS,
+                 seconds: float = PROGRESS_EVERY_SECONDS, out=None, clock=None):
+        import time
+
+        self.total, self.every, self.seconds = total, every, seconds
+        self.out = out or sys.stderr
+        self.clock = clock or time.monotonic
+        self.start = self.last_time = self.clock()
+        self.n = self.last_n = self.failed = 0
+        self.lines = 0
+
+    def update(self, k: int = 1, failed: bool = False) -> None:
+        self.n += k
+        self.failed += bool(failed)
+        now = self.clock()
+        if self.n - self.last_n >= self.every or now - self.last_time >= self.seconds:
+            self.emit(now)
+
+    def line(self, now: float) -> str:
+        elapsed = max(now - self.start, 1e-9)
+        rate = self.n / elapsed
+        done = f"{self.n:,}/{self.total:,} articles ({100 * self.n / self.total:.1f}%)" if self.total \
+            else f"{self.n:,} articles"
+        shown = f"{rate:.2f}" if rate < 1 else f"{rate:.1f}"  # a slow firehose still shows a rate
+        text = f"progress: {done}, {shown} articles/s, {self.failed} failed"
+        if self.total and rate > 0:
+            text += f", ETA {_duration((self.total - self.n) / rate)}"
+        else:
+            text += f", {_duration(elapsed)} elapsed"
+        return text
+
+    def emit(self, now: Optional[float] = None) -> None:
+        now = self.clock() if now is None else now
+        print(self.line(now), file=self.out, flush=True)
+        self.last_n, self.last_time = self.n, now
+        self.lines += 1
+
+    def close(self) -> None:
+        if self.lines and self.n != self.last_n:  # a last line, if the log had any
+            self.emit()
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}h{m:02d}m" if h else f"{m}m{s:02d}s"
 
 
 def _chunks(articles: Iterable[Item], chunk_size: int) -> Iterator[list]:
@@ -164,7 +245,10 @@ def _ordered(articles, runner, chunk_size, in_flight, stats) -> Iterator[Result]
             stats["chunks"] += 1
             pid = out.get("pid")
             if pid is not None:
-                stats["peak_rss_mb"][pid] = max(stats["peak_rss_mb"].get(pid, 0.0), out["peak_rss_mb"])
+                for key in ("peak_rss_mb", "pss_mb", "private_mb"):
+                    if key in out:
+                        per_pid = stats.setdefault(key, {})
+                        per_pid[pid] = max(per_pid.get(pid, 0.0), out[key])
             for k, v in out.get("timings", {}).items():
                 stats["timings"][k] = stats["timings"].get(k, 0.0) + v
         done = iter(out["results"])
@@ -197,9 +281,16 @@ class _PoolRunner:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        # forkserver/spawn: a fresh interpreter per worker, so no lock or thread state is
-        # inherited from the parent (fork with spaCy/BLAS threads is known to deadlock).
-        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+        methods = mp.get_all_start_methods()
+        if "fork" in methods and sys.platform.startswith("linux"):
+            # The model is loaded here, once, and the workers are forked from this process: they
+            # share its pages copy-on-write (one copy of the weights in memory) and start at once.
+            # The pool is made before any thread of ours runs (tqdm's monitor starts later), and
+            # every BLAS library in use here takes one thread (_init_worker, benchmarks).
+            _pipeline(self.options)
+            method = "fork"
+        else:
+            method = "forkserver" if "forkserver" in methods else "spawn"
         return ProcessPoolExecutor(self.workers, mp_context=mp.get_context(method),
                                    initializer=_init_worker, initargs=(self.options,))
 

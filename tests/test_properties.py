@@ -10,7 +10,7 @@ import json
 
 import jsonschema
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from eventwire.pipeline import Article, split_sentences
@@ -113,15 +113,77 @@ def test_fast_path_keeps_the_text_and_the_tokens(pipeline, text):
     assert [t.text for t in joined] == [t.text for t in pipeline.nlp.make_doc(text)]
 
 
+# Sentences with no parse cue and at most one word that may name a party: the fast path gives them
+# NER only, so an article with paragraphs of these and paragraphs of news exercises both arms.
+FILLER = ["The weather was mild and the markets were calm.", "Rain fell across the region overnight.",
+          "Traffic was light in the morning, and the streets were quiet.", "The hall was crowded.",
+          "Prices at the market were steady through the week.", "The trees were bare and the air was cold.",
+          "Snow covered the hills.", "The cafe on the corner was busy at noon.",
+          "The garden was green after the rain."]
 
-def test_fast_and_full_agree_on_a_dense_article(pipeline):
-    """Where every sentence has a cue, the fast path parses everything: results are identical."""
+
+@st.composite
+def long_articles(draw):
+    """Paragraphs of news sentences and paragraphs of filler, longer than FAST_MIN_CHARS."""
+    from eventwire.pipeline import FAST_MIN_CHARS
+
+    paras, size = [], 0
+    while size < FAST_MIN_CHARS + 200:
+        # News first, then a filler paragraph long enough to go without the parse, then either.
+        if len(paras) == 0 or (len(paras) > 1 and draw(st.booleans())):
+            para = " ".join(draw(st.lists(sentences(), min_size=1, max_size=3)))
+        else:
+            para = " ".join(draw(st.lists(st.sampled_from(FILLER), min_size=9, max_size=12)))
+        paras.append(para.strip())
+        size += len(para) + 2
+    return "\n\n".join(paras)
+
+
+# No shrinking: each example costs two whole extractions, and the failing text is printed anyway.
+@settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(text=long_articles())
+def test_fast_and_full_parse_give_the_same_documents(pipeline, full_pipeline, text):
+    """On texts long enough to be cut, the fast path (parse only where a fact can be) and a full
+    parse give the same Document: events, quotes, dates, claims and actors, ids included."""
+    from eventwire.pipeline import FAST_MIN_CHARS
+
+    assert len(text) >= FAST_MIN_CHARS
+    plan = pipeline._plan(text)
+    assert not all(parse for _, _, parse, _ in plan), "the example never reaches the fast path"
+    fast = pipeline.extract(text, published="2025-05-17").to_dict()
+    full = full_pipeline.extract(text, published="2025-05-17").to_dict()
+    for key in ("events", "quotes", "timexes", "claims", "actors"):
+        assert fast[key] == full[key], key
+    assert fast == full
+
+
+@pytest.fixture(scope="module")
+def full_pipeline():
     from eventwire.pipeline import Pipeline
 
-    text = ("Russia and Ukraine agreed on Monday to exchange 1,000 prisoners of war, officials said. "
-            "“This is a first step,” President Volodymyr Zelensky said in Kyiv. "
-            "The Kremlin accused NATO of prolonging the war.")
-    full = Pipeline(fast=False)
-    a = full.pipe([Article(text=text, published="2025-05-17")])
-    b = pipeline.pipe([Article(text=text, published="2025-05-17")])
-    assert next(a).to_dict() == next(b).to_dict()
+    return Pipeline(fast=False)
+
+
+@SETTINGS
+@given(text=articles)
+def test_fast_attribute_ruler_and_lemmatizer_match_spacys(pipeline, text):
+    """nlp.FastAttributeRuler and FastLemmatizer set the same POS, morphology, lemma, tag and dep
+    on every token as spaCy's attribute_ruler and lemmatizer."""
+    from spacy.tokens import Doc
+
+    from eventwire.nlp import FastAttributeRuler, FastLemmatizer
+
+    nlp = pipeline.nlp
+    ruler, lemmatizer = nlp.get_pipe("attribute_ruler"), nlp.get_pipe("lemmatizer")
+    fast_ruler, fast_lemmatizer = FastAttributeRuler.compile(ruler), FastLemmatizer.compile(lemmatizer)
+    assert fast_ruler is not None and fast_lemmatizer is not None
+    text = text + " I'd say he's gonna win, y'know, and nothin' wasn't done."  # the ruler's odd cases
+    parsed = nlp.get_pipe("parser")(nlp.get_pipe("tagger")(nlp.get_pipe("tok2vec")(nlp.make_doc(text))))
+    theirs = lemmatizer(ruler(Doc(nlp.vocab).from_bytes(parsed.to_bytes())))
+    ours = fast_lemmatizer(fast_ruler(Doc(nlp.vocab).from_bytes(parsed.to_bytes())))
+
+    def attrs(doc):
+        return [(t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in doc]
+
+    assert attrs(ours) == attrs(theirs)

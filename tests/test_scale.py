@@ -142,3 +142,53 @@ def test_ingest_killed_midway_then_rerun_stores_each_article_once(tmp_path):
     finally:
         con.close()
     assert sorted(ids) == sorted(f"k{i}" for i in range(n))
+
+
+# -- progress in logs --------------------------------------------------------------------------
+def test_log_progress_writes_a_line_every_n_articles_with_rate_and_eta():
+    import io
+
+    from eventwire.scale import LogProgress
+
+    now = [100.0]
+    out = io.StringIO()
+    bar = LogProgress(total=10, every=4, seconds=1e9, out=out, clock=lambda: now[0])
+    for i in range(10):
+        now[0] += 0.5  # two articles a second
+        bar.update(1, failed=(i == 2))
+    bar.close()
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "progress: 4/10 articles (40.0%), 2.0 articles/s, 1 failed, ETA 0m03s"
+    assert lines[1].startswith("progress: 8/10 articles (80.0%), 2.0 articles/s")
+    assert lines[2].startswith("progress: 10/10 articles (100.0%)")
+    assert len(lines) == 3
+
+
+def test_log_progress_by_time_without_a_total():
+    import io
+
+    from eventwire.scale import LogProgress
+
+    now = [0.0]
+    out = io.StringIO()
+    bar = LogProgress(every=10**9, seconds=60, out=out, clock=lambda: now[0])
+    for _ in range(3):
+        now[0] += 25
+        bar.update(1)
+    assert out.getvalue() == "progress: 3 articles, 0.04 articles/s, 0 failed, 1m15s elapsed\n"
+
+
+def test_a_long_run_logged_to_a_file_shows_progress_lines(tmp_path):
+    """The command line, with stderr going to a file (not a terminal), prints progress lines."""
+    src = tmp_path / "few.jsonl"
+    with src.open("w", encoding="utf-8") as f:
+        for i in range(3):
+            f.write(json.dumps({"id": f"p{i}", "date": "2025-05-17", "text": SENTENCES[i]}) + "\n")
+    env = dict(os.environ, EVENTWIRE_PROGRESS_EVERY="1")
+    with (tmp_path / "err.log").open("w") as err:
+        done = subprocess.run([sys.executable, "-m", "eventwire.cli", "extract", str(src)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=err, timeout=300)
+    assert done.returncode == 0
+    lines = (tmp_path / "err.log").read_text().splitlines()
+    assert [ln.split(",")[0] for ln in lines] == ["progress: 1 articles", "progress: 2 articles",
+                                                    "progress: 3 articles"]
