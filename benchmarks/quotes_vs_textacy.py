@@ -79,7 +79,7 @@ def main(argv=None) -> int:
         return 1
     from eventwire.evaluate import PRF, QuoteScores, score_quotes
     from eventwire.model import Document
-    from eventwire.pipeline import Article, Pipeline, document_of
+    from eventwire.pipeline import Pipeline, document_of
 
     path = Path(args.gold)
     if not path.exists():

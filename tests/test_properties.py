@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from eventwire.pipeline import Article, split_sentences
+from eventwire.pipeline import split_sentences
 
 ACTORS = ["Russia", "Ukraine", "President Vladimir Putin", "the Kremlin", "NATO", "Kyiv", "the United Nations",
           "Chinese officials", "Hamas", "Israel", "the European Union", "Germany's foreign minister", "he", "she"]

@@ -318,7 +318,7 @@ def test_weeks_months_and_years_are_found_by_day_ranges(store, docs):
 @pytest.mark.parametrize("wild", ["%", "_", "\\", "!", "50%"])
 def test_wildcards_in_an_actor_filter_are_literal(store, docs, wild):
     doc = docs["grain"]
-    odd = f"Group 50%_\\!"  # a name that literally contains every wildcard
+    odd = "Group 50%_\\!"  # a name that literally contains every wildcard
     first = doc.events[0]
     renamed = replace(first, source=replace(first.source, name=odd, country=None)) if first.source else None
     assert renamed is not None
