@@ -27,6 +27,7 @@ from ..errors import KnowledgeBaseError
 STANCES = ("demands", "offers", "accepts", "rejects", "threatens")
 MAX_OBJECT_WORDS = 40
 MAX_ITEM_WORDS = 9          # a longer piece between commas is a clause, not an item of a list
+LISTED_ITEM_WORDS = 14      # … unless a colon announced the list
 PARTY_GAP = 160
 MAX_SENTENCE = 420          # longer "sentences" are headlines, captions and text glued together             # characters between a party's name and its cue, at most
 
@@ -362,18 +363,24 @@ _LOCAL_GROUP = re.compile(r"\b(?:protesters?|demonstrators?|activists?|oppositio
 _HONG_KONG = re.compile(r"\bHong Kong(?:'s|’s)?\b(?! (?:affairs|and Macau))")
 
 
+def _home(doc: dict) -> Optional[str]:
+    """Protesters, the opposition, lawmakers … named with no country are the story's own people:
+    of the country the article names most (Hong Kong in a story about Hong Kong)."""
+    if len(_HONG_KONG.findall(doc.get("text") or "")) >= 3:
+        return "HKG"
+    counts: dict = {}
+    for a in doc.get("actors") or []:
+        if a.get("kind") == "state" and a.get("country"):
+            counts[a["country"]] = counts.get(a["country"], 0) + len(a.get("mentions") or [])
+    return max(counts, key=counts.get) if counts else None
+
+
 def _mentions(doc: dict) -> list[_Mention]:
     out = []
     # In a story about Hong Kong, local bodies the knowledge base does not know ("the government",
     # "protesters") that the resolver filed under China are Hong Kong's.
     hong_kong = len(_HONG_KONG.findall(doc.get("text") or "")) >= 3
-    # Protesters, the opposition, lawmakers … named with no country are the story's own people:
-    # of the country the article names most (Hong Kong in a story about Hong Kong).
-    counts: dict = {}
-    for a in doc.get("actors") or []:
-        if a.get("kind") == "state" and a.get("country"):
-            counts[a["country"]] = counts.get(a["country"], 0) + len(a.get("mentions") or [])
-    home = "HKG" if hong_kong else (max(counts, key=counts.get) if counts else None)
+    home = _home(doc)
     for a in doc.get("actors") or []:
         code = party_code(a)
         if hong_kong and code == "CHN" and not a.get("kb_id"):
@@ -446,7 +453,7 @@ _LIST_SPLIT = re.compile(r",\s*(?:and\s+|or\s+|as well as\s+)?|\s+(?:and|as well
 _HEAD = re.compile(r"^(.*\b(?:from|of|in|on|for|over)\s+(?:the\s+)?)([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)$")
 
 
-def _items(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
+def _items(text: str, a: int, b: int, max_words: int = MAX_ITEM_WORDS) -> list[tuple[int, int, str]]:
     """The items of a listed object (each region of "withdrawal from Donetsk, Luhansk and Kherson"),
     each as (start, end, how it reads alone); one item when the object is no list."""
     seg = text[a:b]
@@ -471,7 +478,7 @@ def _items(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
     if any(re.match(r"(?:will|would|can|could|should|must|has|have|is|are|was|were|had)\b", seg[s:e].strip())
            for s, e in pieces[1:]):
         return [(a, b, seg)]  # a clause goes on after the names: no list of items
-    if len(pieces) < 2 or any(len(_WORD.findall(seg[s:e])) > MAX_ITEM_WORDS for s, e in pieces):
+    if len(pieces) < 2 or any(len(_WORD.findall(seg[s:e])) > max_words for s, e in pieces):
         return [(a, b, seg)]
     # "X and Y" with long verb phrases or two-word fragments of one noun phrase stays whole.
     if len(pieces) == 2 and "," not in seg:
@@ -510,6 +517,7 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
     published = (published or doc.get("published") or "")[:10] or None
     pub_year = _year(published)
     mentions = _mentions(doc)
+    home_code = _home(doc)
     quotes = doc.get("quotes") or []
     events = doc.get("events") or []
     timexes = doc.get("timexes") or []
@@ -563,15 +571,30 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
         sent_events = [e for e in events if s0 <= e["trigger"]["start"] < s1]
         used_triggers = set()
         found: list[Statement] = []
+        wanted: list[tuple[int, int]] = []
         for c0, c1, stance in cues:
             listed = _POSSESSED_LIST.match(text, c1) and re.search(r"['’]s?\s+$", text[max(0, c0 - 3):c0])
+            if stance == "demands" and not listed and _UNOWNED_LIST.match(text, c1) and \
+                    re.fullmatch(r"demands", text[c0:c1], re.I) and re.search(r"\b(?:the|these|those|their|its)\s+(?:[\w-]+\s+){0,2}$", text[max(s0, c0 - 30):c0], re.I):
+                # "The four other demands are: retraction …, release …": the list of whoever made
+                # the demands last named in the article (or the story's own people)
+                owner = _last_demander(out + found, mentions, home_code)
+                if owner:
+                    a = _UNOWNED_LIST.match(text, c1).end()
+                    b = _object(text, a, s1, rules)[1]
+                    found.extend(_make(owner, "demands", text, s0, s1, (a, b), _status(text, s0, c0, None, None),
+                                       published, article_id, "cue", None, rules=rules))
+                continue
             if _NOUN_CUE.fullmatch(text[c0:c1]) and _DETERMINED.search(text[max(0, c0 - 40):c0]) and not listed:
                 continue  # "the long-running demand": a thing talked about, not a stance taken here
             if not listed and re.search(r"['’]s?\s+$|\b(?:the|a|an|its|their|these|those|by|of|on|with|and|or)\s+$",
                          text[max(0, c0 - 8):c0]) and (stance == "demands" or text[c0:c1].endswith("ing")):
                 continue  # a noun ("Russia's demands", "the demands"): what is talked about, not a stance taken
-            if any(st.object_start <= c0 < st.object_end for st in found) or text[c1:c1 + 3] == " of":
+            if any(st.object_start <= c0 < st.object_end for st in found) or text[c1:c1 + 3] == " of" \
+                    or any(a <= c0 < b for a, b in wanted):
                 continue  # a word inside another stance's object ("demanded … a pledge of neutrality")
+            if stance == "demands":  # what is hoped or asked for, even of no known party, is no stance of its own
+                wanted.append(_object(text, c1, s1, rules))
             ev = next((e for e in sent_events if e["trigger"]["start"] < c1 and c0 < e["trigger"]["end"]), None)
             if ev is not None:
                 used_triggers.add(ev.get("id"))
@@ -594,6 +617,21 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
                 st.official = official.get(st.party_name, True)
                 out.append(st)
     return out
+
+
+_UNOWNED_LIST = re.compile(r"\s+(?:are|were|include|included)\s*:\s*", re.I)
+
+
+def _last_demander(before: list, mentions: list, home: Optional[str]) -> Optional[tuple]:
+    """Whose demands an unowned list states: the party of the article's last demand so far, else
+    a local group (protesters, the opposition) of the story's own country."""
+    for st in reversed(before):
+        if st.stance == "demands":
+            return st.party, st.party_name, st.party_text
+    for m in mentions_all_of(mentions):
+        if m.code and m.code == home and _LOCAL_GROUP.search(m.name or m.text):
+            return m.code, m.name, m.text
+    return None
 
 
 def _clause_start(text: str, s0: int, c0: int, q: Optional[dict]) -> int:
@@ -628,7 +666,9 @@ def _make(party: tuple, stance: str, text: str, s0: int, s1: int, obj: tuple[int
     rules = rules or load_rules()
     whole = text[a:b]
     anaphoric = bool(rules.anaphora.match(whole.strip()))
-    items = [(a, b, whole)] if anaphoric or a >= b else _items(text, a, b)
+    # after a colon the list is announced: its items may be longer
+    colon = re.search(r":\s*$", text[max(s0, a - 3):a]) is not None
+    items = [(a, b, whole)] if anaphoric or a >= b else _items(text, a, b, LISTED_ITEM_WORDS if colon else MAX_ITEM_WORDS)
     return [Statement(code, name, ptext, stance, ia, ib, itext, s0, s1, text[s0:s1], counterparty, status,
                       published, article_id, via, event_id, quote_id, anaphoric)
             for ia, ib, itext in items]
