@@ -862,6 +862,9 @@ def _phrase_head(t):
 def _attached_to(t):
     """The head this phrase completes: of/for complements and appositions."""
     if t.dep_ == "appos":
+        lo, hi = sorted((t.i, t.head.i))
+        if any(x.text in ("-", "–", "—", ")") for x in t.doc[lo:hi]):
+            return None  # a dateline's agency and the sentence's subject: two phrases
         return t.head
     if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ in COMPLEMENT_PREPS:
         outer = t.head.head

@@ -561,8 +561,8 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
             continue
         sent = text[s0:s1]
         if len(sent) > MAX_SENTENCE or rules.background.search(sent) or sent.rstrip(" \"”’'").endswith("?") \
-                or rules.noise.search(sent):
-            continue  # history, a question, or a caption or headline glued to the text
+                or rules.noise.search(sent) or (sent.isupper() and len(sent.split()) > 2):
+            continue  # history, a question, a caption or headline glued to the text, a slogan in capitals
         old = [t["start"] for t in timexes if s0 <= t["start"] < s1 and pub_year
                and (_year(t.get("value")) or pub_year) < pub_year - 1]
         sent_mentions = _Sent(mentions[bisect.bisect_left(mention_starts, s0):bisect.bisect_left(mention_starts, s1)])
@@ -611,7 +611,7 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
                                      published, article_id))
         seen = set()
         for st in found:
-            key = (st.party, st.stance, st.object_start)
+            key = (st.party, st.stance, st.object_start, st.counterparty, st.party_text)
             if key not in seen:
                 seen.add(key)
                 st.official = official.get(st.party_name, True)
@@ -619,6 +619,8 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
     return out
 
 
+_WILL_DO = re.compile(r"(?:will|would|we['’]ll|they['’]ll|i['’]ll)\s+(?:\w+\s+)?(?=\w)", re.I)
+_DEAL_CUE = re.compile(r"\s((?:an?|the)\s+(?:[\w-]+\s+){0,3}(?:deal|agreement|accord|pact|treaty))$", re.I)
 _UNOWNED_LIST = re.compile(r"\s+(?:are|were|include|included)\s*:\s*", re.I)
 
 
@@ -794,7 +796,8 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
             r = ev.get(side) or {}
             if r.get("country"):
                 parties.append((r["country"], r.get("name") or "", (r.get("mention") or {}).get("text") or ""))
-    if not parties and ev is not None and src.get("country") and src.get("sector") != "MED":
+    if not parties and ev is not None and src.get("country") and src.get("sector") != "MED" \
+            and ((src.get("mention") or {}).get("start") or 0) < c0:  # a source named after the cue is its object
         parties.append((src["country"], src.get("name") or "", (src.get("mention") or {}).get("text") or ""))
     if not parties and q is not None and not group:
         sp = speaker_party(q)
@@ -806,8 +809,24 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if re.match(r"(?:un|non|not)", cue_text, re.I) and re.search(r"\b(?:is|are|was|were|be)\s+$", before):
         subj = re.search(r"(?:^|,|\bthat\b)\s*([^,]*?)\s+(?:is|are|was|were|would be|be)\s+$", before)
         obj = (lo + subj.start(1), lo + subj.end(1)) if subj else _object(text, c1, s1, rules)
+    elif _POSSESSED_LIST.match(text, c1) and re.search(r"['’]s?\s+$", text[max(0, c0 - 3):c0]):
+        obj = _object(text, _POSSESSED_LIST.match(text, c1).end(), s1, rules)  # "Hamas's demands – which include X"
+    elif stance == "threatens" and _WILL_DO.match(cue_text):
+        obj = _object(text, c0 + _WILL_DO.match(cue_text).end(), s1, rules)  # "will respond …": the threatened act
+    elif stance in ("accepts", "rejects") and _DEAL_CUE.search(cue_text):
+        obj = (c0 + _DEAL_CUE.search(cue_text).start(1), c1)  # "signed a deal with X": the deal
     else:
         obj = _object(text, c1, s1, rules)
+    addressees = []
+    if stance == "demands" and re.search(r"(?:on|urg\w*|ask\w*(?: [\w’'-]+){0,5} to)$", cue_text, re.I):
+        # "called on Russia and Iran to use their influence": one demand of each, the object after "to"
+        named = [m for m in mentions if obj[0] <= m.start < obj[1] and _is_party(m)]
+        m_to = re.match(r"\s*((?:[^,;]*?\b(?:and|,)\s+)*[^,;]*?)\s+to\s+", text[obj[0]:obj[1]])
+        if m_to and named and re.match(r"^\s*(?:the\s+)?[A-Z]", text[obj[0]:obj[1]]):
+            names_end = obj[0] + m_to.end(1)
+            addressees = list(dict.fromkeys(m.code for m in named if m.end <= names_end))
+            if addressees:
+                obj = (obj[0] + m_to.end(), obj[1])
     otext = text[obj[0]:obj[1]]
     if not otext.strip() or rules.courtesy.match(otext) or _NO_OBJECT.match(otext):
         return []  # "that is what China wants", "I want to thank …", "agreed to during talks": no object
@@ -833,11 +852,26 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
         if p[0] in seen_codes:
             continue
         seen_codes.add(p[0])
-        made = _make(p, stance, text, s0, s1, obj, status, published, article_id,
-                     "cue", joint_other(p[0]) or _counterparty(p[0], ev, mentions, c0, (c0, obj[1])), (ev or {}).get("id"), (q or {}).get("id"), rules)
-        for st in made:
-            st.extra["cue"] = cue_text.lower()
-        out.extend(made)
+        others = [a for a in addressees if a != p[0]] or \
+            [joint_other(p[0]) or _counterparty(p[0], ev, mentions, c0, (c0, obj[1]))]
+        for other in others:
+            made = _make(p, stance, text, s0, s1, obj, status, published, article_id,
+                         "cue", other, (ev or {}).get("id"), (q or {}).get("id"), rules)
+            for st in made:
+                st.extra["cue"] = cue_text.lower()
+            out.extend(made)
+    if stance == "accepts" and obj[1] == c1 and parties:
+        # "protest leaders signed a deal with the president": the other side signed it too
+        w = re.match(r"\s+with\s+", text[c1:s1])
+        partner = [m for m in mentions if w and m.start == c1 + w.end() and _is_party(m)]
+        if partner and partner[0].code not in codes:
+            p = partner[0]
+            made = _make((p.code, p.name, p.text), stance, text, s0, s1, obj, status, published, article_id,
+                         "cue", parties[0][0] if parties[0][0] != p.code else None, (ev or {}).get("id"),
+                         (q or {}).get("id"), rules)
+            for st in made:
+                st.extra["cue"] = cue_text.lower()
+            out.extend(made)
     return out
 
 
