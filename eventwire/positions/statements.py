@@ -838,8 +838,6 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if re.match(r"insist", cue_text, re.I) and cue_text.lower().endswith("that") and not re.search(
             r"\b(?:must|should|would have to|has to|have to|needs? to|be)\b", otext):
         return []  # "insisted that Tehran was complying": a claim, not a demand
-    if status == "negated" and stance == "demands":
-        return []  # "will not ask Congress to …": no demand made
     out = []
     codes = list(dict.fromkeys(p[0] for p in parties))
 
@@ -864,7 +862,7 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
         # "protest leaders signed a deal with the president": the other side signed it too
         w = re.match(r"\s+with\s+", text[c1:s1])
         partner = [m for m in mentions if w and m.start == c1 + w.end() and _is_party(m)]
-        if partner and partner[0].code not in codes:
+        if partner and partner[0].text not in [p[2] for p in parties]:
             p = partner[0]
             made = _make((p.code, p.name, p.text), stance, text, s0, s1, obj, status, published, article_id,
                          "cue", parties[0][0] if parties[0][0] != p.code else None, (ev or {}).get("id"),
