@@ -33,7 +33,7 @@ MAX_SENTENCE = 420          # longer "sentences" are headlines, captions and tex
 
 _WORD = re.compile(r"[\w'’-]+")
 _PREP_BEFORE = re.compile(r"(?:\b(?:of|to|with|by|from|on|for|against|about|at|in|into|over|toward|towards|than)\s+"
-                          r"(?:the\s+|a\s+|an\s+)?)$", re.I)
+                          r"(?:the\s+|a\s+|an\s+)?(?:(?:north|south|east|west)\w*ern\s+)?)$", re.I)
 # "Hamas's demands – which include ending a blockade": the possessor's demands, listed
 _POSSESSED_LIST = re.compile(r"\s*[–—:,]?\s*(?:which\s+)?(?:include|included|are|were)\b", re.I)
 _NO_OBJECT = re.compile(r"(?:during|earlier|later|last (?:week|month|year)|yesterday|today)\b", re.I)
@@ -473,7 +473,7 @@ def _items(text: str, a: int, b: int, max_words: int = MAX_ITEM_WORDS) -> list[t
         pos = m.end()
     pieces.append((pos, len(seg)))
     pieces = [(s, e) for s, e in pieces if seg[s:e].strip()]
-    if seg.count(",") < 2 and not _HEAD.match(seg[pieces[0][0]:pieces[0][1]]):
+    if (seg.count(",") < 2 and len(pieces) < 3) and not _HEAD.match(seg[pieces[0][0]:pieces[0][1]]):
         return [(a, b, seg)]  # "X and Y": too often one thing ("peace and security")
     if any(re.match(r"(?:will|would|can|could|should|must|has|have|is|are|was|were|had)\b", seg[s:e].strip())
            for s, e in pieces[1:]):
@@ -621,6 +621,7 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
 
 _WILL_DO = re.compile(r"(?:will|would|we['’]ll|they['’]ll|i['’]ll)\s+(?:\w+\s+)?(?=\w)", re.I)
 _DEAL_CUE = re.compile(r"\s((?:an?|the)\s+(?:[\w-]+\s+){0,3}(?:deal|agreement|accord|pact|treaty))$", re.I)
+_DEAL_TERMS = re.compile(r"[^,.;]{0,60}?\b(?:that|which)\s+(?:calls? for|includes?|provides? for)\s+", re.I)
 _UNOWNED_LIST = re.compile(r"\s+(?:are|were|include|included)\s*:\s*", re.I)
 
 
@@ -641,6 +642,23 @@ def _clause_start(text: str, s0: int, c0: int, q: Optional[dict]) -> int:
     if q is not None:
         lo = max(lo, q["content"]["start"])
     return lo
+
+
+_LOCAL_SUBJECT = re.compile(r"\b(?:(?:the|many|some)\s+)?(?:opposition|protest|pro-democracy)?\s*"
+                            r"(?:leaders?|protesters|demonstrators|activists|lawmakers|opposition)\s+$", re.I)
+
+
+def _local_group_before(text: str, lo: int, c0: int, mentions: list[_Mention]) -> list[_Mention]:
+    """ "While opposition leaders agreed …": a local group the actor stage did not name, right before
+    the cue, is of the story's own country (the country of the local groups it did name)."""
+    m = _LOCAL_SUBJECT.search(text, lo, c0)
+    if not m or not re.search(r"opposition|protest|demonstrat|activist|pro-democracy", m.group(0), re.I):
+        return []
+    homes = [x.code for x in mentions_all_of(mentions) if x.code and _LOCAL_GROUP.search(x.name or "")]
+    if not homes:
+        return []
+    code = max(set(homes), key=homes.count)
+    return [_Mention(m.start(), m.end(), m.group(0).strip(), code, m.group(0).strip(), "OPP", "group")]
 
 
 def _parties_before(text: str, lo: int, c0: int, mentions: list[_Mention]) -> list[_Mention]:
@@ -730,6 +748,8 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
         return []  # "widely condemned for …": passive, the party is not named here
     if re.match(r"\s+by\b", text[c1:c1 + 4]) or re.search(r"\b(?:to|might|may|would be)\s+$", text[max(lo, c0 - 12):c0]):
         return []  # passive ("agreed to by"), an infinitive ("information to offer") or a mere possibility
+    if stance == "rejects" and re.match(r"\s*(?:rule out|reject|dismiss|oppose)\b", text[c1:c1 + 12], re.I):
+        return []  # "refused to rule out": no rejection
     obligation = stance == "demands" and rules.obligation.match(cue_text) is not None
     negated = stance not in ("rejects",) and bool(re.search(r"\b(?:not|never|no longer)\b|n['’]t\b",
                                                              text[max(lo, c0 - 20):c0] + cue_text, re.I))
@@ -746,6 +766,8 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     parties: list[tuple] = []
     if group is None:
         group = _parties_before(text, lo, c0, mentions)
+        if not group:
+            group = _local_group_before(text, clause_lo, c0, mentions)
     if stance == "threatens" and re.search(r"\bpay\b", cue_text):
         # "Zarif tells NPR that the U.S. 'will pay'": the one named before the cue is the one
         # threatened; the threat is the speaker's
@@ -855,6 +877,16 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
         for other in others:
             made = _make(p, stance, text, s0, s1, obj, status, published, article_id,
                          "cue", other, (ev or {}).get("id"), (q or {}).get("id"), rules)
+            for st in made:
+                st.extra["cue"] = cue_text.lower()
+            out.extend(made)
+    terms = _DEAL_TERMS.match(text, c1, s1) if stance == "accepts" and obj[1] == c1 else None
+    if terms and parties:
+        # "signed an agreement … that calls for early elections and a new constitution": each term accepted
+        span = _object(text, terms.end(), s1, rules)
+        for p in parties[:1]:
+            made = _make(p, stance, text, s0, s1, span, status, published, article_id, "cue", out[0].counterparty if out else None,
+                         (ev or {}).get("id"), (q or {}).get("id"), rules)
             for st in made:
                 st.extra["cue"] = cue_text.lower()
             out.extend(made)
