@@ -475,9 +475,11 @@ def _items(text: str, a: int, b: int, max_words: int = MAX_ITEM_WORDS) -> list[t
     pieces = [(s, e) for s, e in pieces if seg[s:e].strip()]
     if (seg.count(",") < 2 and len(pieces) < 3) and not _HEAD.match(seg[pieces[0][0]:pieces[0][1]]):
         return [(a, b, seg)]  # "X and Y": too often one thing ("peace and security")
-    if any(re.match(r"(?:will|would|can|could|should|must|has|have|is|are|was|were|had)\b", seg[s:e].strip())
-           for s, e in pieces[1:]):
-        return [(a, b, seg)]  # a clause goes on after the names: no list of items
+    if any(re.match(r"(?:will|would|can|could|should|must|has|have|is|are|was|were|had|in|on|at|by|as|with|"
+                    r"for|to|\w+ly|\w+ed)\b", seg[s:e].strip()) for s, e in pieces[1:]):
+        return [(a, b, seg)]  # a clause or phrase goes on after the names: no list of items
+    if re.search(r"\bbetween\b|\balike$", seg):
+        return [(a, b, seg)]  # "between X and Y", "X and Y alike": one thing
     if len(pieces) < 2 or any(len(_WORD.findall(seg[s:e])) > max_words for s, e in pieces):
         return [(a, b, seg)]
     # "X and Y" with long verb phrases or two-word fragments of one noun phrase stays whole.
