@@ -39,8 +39,10 @@ _POSSESSED_LIST = re.compile(r"\s*[–—:,]?\s*(?:which\s+)?(?:include|included
 _NO_OBJECT = re.compile(r"(?:during|earlier|later|last (?:week|month|year)|yesterday|today)\b", re.I)
 _NOUN_CUE = re.compile(r"(?:demands?|offers?|proposals?|threats?|pledges?|calls?|requests?|warnings?|"
                        r"promises?|threat of|ultimatum)", re.I)
-_DETERMINED = re.compile(r"(?:\b(?:the|a|an|this|that|these|those)|['’]s?)\s+"
+_DETERMINED = re.compile(r"(?:\b(?:the|a|an|this|that|these|those|his|her|its|their|our|my|your)|['’]s?)\s+"
                          r"(?:[\w-]+\s+){0,2}$", re.I)
+# "revived his threat of tariffs": a stance stated again now
+_RESTATED = re.compile(r"\b(?:revived|renewed|repeated|reiterated|restated|issued|made)\s+(?:his|her|its|their|a|the)\s+(?:[\w-]+\s+)?$", re.I)
 _POSSESSOR_FIRST = re.compile(r"^[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)?['’]s?\s+\w")
 _POSSESSIVE_AFTER = re.compile(r"^['’]s?\b|^['’]", re.I)
 _CLAUSE_MARK = re.compile(r"[;:—–]|\s-\s|\b(?:but|while|whereas|although|though)\b", re.I)
@@ -429,7 +431,7 @@ def _object(text: str, lo: int, hi: int, rules: Rules) -> tuple[int, int]:
         return a, (a + trail.start() if trail else b)
     seg = text[lo:hi]
     cut = len(seg)
-    for pat in (rules.object_end, re.compile(r",\s*(?:he|she|they|it|[A-Z]\w+)\s+(?:said|says|added|told|wrote|reported|reports)\b|,\s*\w+ing\b|[;—–(]|\s-\s|[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)")):
+    for pat in (rules.object_end, re.compile(r",\s*(?:he|she|they|it|[A-Z]\w+)\s+(?:said|says|added|told|wrote|reported|reports)\b|,\s*\w+ing\b|[;—–(]|\s-\s|[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)|,?\s+and\s+(?:warned|said|called|urged|added|threatened|announced|accused|vowed|claimed|insisted)\b")):
         m = pat.search(seg)
         if m and m.start() > 0:
             cut = min(cut, m.start())
@@ -587,7 +589,8 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
                     found.extend(_make(owner, "demands", text, s0, s1, (a, b), _status(text, s0, c0, None, None),
                                        published, article_id, "cue", None, rules=rules))
                 continue
-            if _NOUN_CUE.fullmatch(text[c0:c1]) and _DETERMINED.search(text[max(0, c0 - 40):c0]) and not listed:
+            if _NOUN_CUE.fullmatch(text[c0:c1]) and _DETERMINED.search(text[max(0, c0 - 40):c0]) and not listed \
+                    and not _RESTATED.search(text[max(0, c0 - 40):c0]):
                 continue  # "the long-running demand": a thing talked about, not a stance taken here
             if not listed and re.search(r"['’]s?\s+$|\b(?:the|a|an|its|their|these|those|by|of|on|with|and|or)\s+$",
                          text[max(0, c0 - 8):c0]) and (stance == "demands" or text[c0:c1].endswith("ing")):
@@ -786,7 +789,7 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
         group = owner[:1] or group
     if stance == "demands" and re.search(r"\b(?:that|which|what)\s+(?:we|i|you|they|he|she|it)\s+$", before, re.I):
         return []  # "objectives that we want to accomplish": the object comes before, in another clause
-    rel = re.search(r"\b(?:who|that|which)\s+$", before)
+    rel = re.search(r"\b(?:who|that|which)\s+(?:(?:is|are|was|were|has|have|had)\s+)?$", before)
     if rel and group and lo + rel.start() - group[0].end > 3:
         # "world powers who signed": the party is what the relative pronoun stands for, right before it
         group = []
@@ -803,7 +806,7 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if both_group:
         codes = [c for c in [group[0].code] + group[0].others if c]
         if len(codes) < 2:
-            codes = _main_parties(mentions_all_of(mentions))
+            codes = _main_parties(mentions_all_of(mentions), (s0, s1))
         parties = [(c, "", group[0].text) for c in codes]
     elif group:
         for m in group:
@@ -814,7 +817,7 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     src = (ev or {}).get("source") or {}
     both = not both_group and rules.both_sides_in.search(text[(group[0].end if group else clause_lo):c0]) is not None
     if both and ev is None:
-        parties = [(c, "", "both sides") for c in _main_parties(mentions_all_of(mentions))]
+        parties = [(c, "", "both sides") for c in _main_parties(mentions_all_of(mentions), (s0, s1))]
     if both and ev is not None:
         for side in ("source", "target"):
             r = ev.get(side) or {}
@@ -854,6 +857,10 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     otext = text[obj[0]:obj[1]]
     if not otext.strip() or rules.courtesy.match(otext) or _NO_OBJECT.match(otext):
         return []  # "that is what China wants", "I want to thank …", "agreed to during talks": no object
+    if re.match(r"warn", cue_text, re.I) and re.search(r"\b(?:will|would|['’]ll)\s+(?:see|happen)\b", otext):
+        return []  # "warned that we'll see more hostages": a prediction, not a threat
+    if re.match(r"requir", cue_text, re.I) and re.match(r"\s+to\b", text[c1:c1 + 4]):
+        return []  # "the moment required to convert", "is required to": no one's demand here
     if re.match(r"warn", cue_text, re.I) and not re.search(r"\b(?:will|would|won['’]t|wouldn['’]t)\b|['’]ll\b|^against\b",
                                                           otext):
         return []  # a warning of what might happen, not a threat of what the party will do
@@ -911,12 +918,16 @@ def mentions_all_of(mentions):
     return getattr(mentions, "all", mentions)
 
 
-def _main_parties(mentions: list[_Mention]) -> list[str]:
-    """The two parties the article names most: who "both sides" are."""
+def _main_parties(mentions: list[_Mention], near: tuple[int, int] = (0, 0)) -> list[str]:
+    """Who "both sides" are: the parties named in the sentence (``near``) that the article names
+    most, then the article's most named parties."""
     from collections import Counter
 
     counts = Counter(m.code for m in mentions if _is_party(m))
-    return [c for c, _ in counts.most_common(2)]
+    here = [c for c in dict.fromkeys(m.code for m in mentions if near[0] <= m.start < near[1] and _is_party(m))]
+    here.sort(key=lambda c: -counts[c])
+    rest = [c for c, _ in counts.most_common() if c not in here]
+    return (here + rest)[:2]
 
 
 def _from_event(text, s0, s1, e, stance, mentions, quote_at, speaker_party, rules, published,
