@@ -224,7 +224,8 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
         # The negotiation an article is about takes the words of its sides; a statement between
         # other parties keeps its own pair when that is a conflict; a third party's word counts
         # in the article's negotiation when it is addressed to one of its sides.
-        if own is not None and own in cores and (main is None or own == main):
+        if own is not None and own in cores and (main is None or own == main or cores[own] > cores.get(main, 0)
+                                                  or _names(st.object_text, {st.counterparty})):
             pair = own
         elif main is not None and st.party in main:
             pair = main
@@ -333,16 +334,22 @@ def _phrase(obj: str, key: str, terms: Terms) -> str:
             at = i
             break
     if at is None:
-        return " ".join(words[:MAX_LABEL_WORDS])
-    lo = at
-    while lo > 0 and at - lo < 3 and words[lo - 1].lower() not in _STOP:
-        lo -= 1
-    hi = at + 1
-    if hi < len(words) and words[hi].lower() in _LINK:
-        hi += 1
-        while hi < len(words) and hi - at <= 3 and words[hi].lower() not in _STOP:
+        lo, hi = 0, MAX_LABEL_WORDS
+    else:
+        lo = at
+        while lo > 0 and at - lo < 3 and words[lo - 1].lower() not in _STOP:
+            lo -= 1
+        hi = at + 1
+        if hi < len(words) and words[hi].lower() in _LINK:
             hi += 1
-    return " ".join(words[lo:hi])
+            while hi < len(words) and hi - at <= 3 and words[hi].lower() not in _STOP:
+                hi += 1
+    # no dangling "of", "on", "the" at the end ("Denuclearization of")
+    while hi - lo > 1 and words[hi - 1].lower() in _STOP:
+        hi -= 1
+    # the words as written between the first and the last, so that "$50 billion" stays whole
+    spans = [m.span() for m in _WORDS.finditer(obj)]
+    return obj[spans[lo][0]:spans[hi - 1][1]]
 
 
 def _label_text(obj: str) -> str:

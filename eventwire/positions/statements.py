@@ -431,7 +431,7 @@ def _object(text: str, lo: int, hi: int, rules: Rules) -> tuple[int, int]:
         return a, (a + trail.start() if trail else b)
     seg = text[lo:hi]
     cut = len(seg)
-    for pat in (rules.object_end, re.compile(r",\s*(?:he|she|they|it|[A-Z]\w+)\s+(?:said|says|added|told|wrote|reported|reports)\b|,\s*\w+ing\b|[;—–(]|\s-\s|[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)|,?\s+and\s+(?:warned|said|called|urged|added|threatened|announced|accused|vowed|claimed|insisted)\b")):
+    for pat in (rules.object_end, re.compile(r",\s*(?:he|she|they|it|[A-Z]\w+)\s+(?:said|says|added|told|wrote|reported|reports)\b|,\s*\w+ing\b|[;—–(]|\s-\s|(?<!\b[A-Z])[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)|,?\s+and\s+(?:warned|said|called|urged|added|threatened|announced|accused|vowed|claimed|insisted)\b")):
         m = pat.search(seg)
         if m and m.start() > 0:
             cut = min(cut, m.start())
@@ -708,11 +708,15 @@ def _status(text: str, s0: int, c0: int, q: Optional[dict], ev: Optional[dict]) 
 
 
 def _counterparty(code: str, ev: Optional[dict], mentions: list[_Mention], c0: int,
-                  obj: Optional[tuple[int, int]] = None) -> Optional[str]:
+                  obj: Optional[tuple[int, int]] = None, text: str = "") -> Optional[str]:
     """Whom the stance is addressed to: a party named in its object ("demanded that Ukraine …"),
-    else the event's other side, else the party named right after the cue ("urged Tehran …")."""
+    else the event's other side, else another party the sentence names, nearest the cue."""
+    def venue(m):  # "meet in Vietnam": where, not with whom
+        return bool(text) and re.search(r"\b(?:in|at)\s+(?:the\s+)?$", text[max(0, m.start - 8):m.start]) is not None
+
     if obj is not None:
-        inside = [m.code for m in mentions if obj[0] <= m.start < obj[1] and m.code and m.code != code]
+        inside = [m.code for m in mentions if obj[0] <= m.start < obj[1] and m.code and m.code != code
+                  and not venue(m)]
         if inside:
             return inside[0]
     if ev is not None:
@@ -720,6 +724,9 @@ def _counterparty(code: str, ev: Optional[dict], mentions: list[_Mention], c0: i
             other = (ev.get(side) or {}).get("country")
             if other and other != code:
                 return other
+    others = [m for m in mentions if m.code and m.code != code and _is_party(m) and not venue(m)]
+    if others:
+        return min(others, key=lambda m: abs(m.start - c0)).code
     return None
 
 
@@ -882,7 +889,7 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
             continue
         seen_codes.add(p[0])
         others = [a for a in addressees if a != p[0]] or \
-            [joint_other(p[0]) or _counterparty(p[0], ev, mentions, c0, (c0, obj[1]))]
+            [joint_other(p[0]) or _counterparty(p[0], ev, mentions, c0, (c0, obj[1]), text)]
         for other in others:
             made = _make(p, stance, text, s0, s1, obj, status, published, article_id,
                          "cue", other, (ev or {}).get("id"), (q or {}).get("id"), rules)
@@ -960,6 +967,6 @@ def _from_event(text, s0, s1, e, stance, mentions, quote_at, speaker_party, rule
     for p in parties:
         out.extend(_make(p, stance, text, s0, s1, obj, "negated" if status == "negated" and stance == "demands"
                          else ("reported" if status == "reported" else "asserted"),
-                         published, article_id, "event", _counterparty(p[0], e, mentions, t0, (t1, obj[1])), e.get("id"),
+                         published, article_id, "event", _counterparty(p[0], e, mentions, t0, (t1, obj[1]), text), e.get("id"),
                          (q or {}).get("id"), rules))
     return out
