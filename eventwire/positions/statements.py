@@ -589,7 +589,7 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
                     found.extend(_make(owner, "demands", text, s0, s1, (a, b), _status(text, s0, c0, None, None),
                                        published, article_id, "cue", None, rules=rules))
                 continue
-            if _NOUN_CUE.fullmatch(text[c0:c1]) and _DETERMINED.search(text[max(0, c0 - 40):c0]) and not listed \
+            if _NOUN_CUE.fullmatch(re.sub(r"\s+(?:that|of)$", "", text[c0:c1])) and _DETERMINED.search(text[max(0, c0 - 40):c0]) and not listed \
                     and not _RESTATED.search(text[max(0, c0 - 40):c0]):
                 continue  # "the long-running demand": a thing talked about, not a stance taken here
             if not listed and re.search(r"['’]s?\s+$|\b(?:the|a|an|its|their|these|those|by|of|on|with|and|or)\s+$",
@@ -797,7 +797,7 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if stance == "demands" and re.search(r"\b(?:that|which|what)\s+(?:we|i|you|they|he|she|it)\s+$", before, re.I):
         return []  # "objectives that we want to accomplish": the object comes before, in another clause
     rel = re.search(r"\b(?:who|that|which)\s+(?:(?:is|are|was|were|has|have|had)\s+)?$", before)
-    if rel and group and lo + rel.start() - group[0].end > 3:
+    if rel and (not group or lo + rel.start() - group[0].end > 3):
         # "world powers who signed": the party is what the relative pronoun stands for, right before it
         group = []
         if stance == "threatens" or q is None:
@@ -866,6 +866,9 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
         return []  # "that is what China wants", "I want to thank …", "agreed to during talks": no object
     if re.match(r"warn", cue_text, re.I) and re.search(r"\b(?:will|would|['’]ll)\s+(?:see|happen)\b", otext):
         return []  # "warned that we'll see more hostages": a prediction, not a threat
+    if stance == "rejects" and re.match(r"(?:(?:a|an|the|any|those|these)\s+)?(?:reports?|allegations?|accusations?|claims?|"
+                                        r"suggestions?|speculation|rumou?rs?|charges?)\b", otext, re.I):
+        return []  # "dismissed a report that …": a denial, not a position on the table
     if re.match(r"requir", cue_text, re.I) and re.match(r"\s+to\b", text[c1:c1 + 4]):
         return []  # "the moment required to convert", "is required to": no one's demand here
     if re.match(r"warn", cue_text, re.I) and not re.search(r"\b(?:will|would|won['’]t|wouldn['’]t)\b|['’]ll\b|^against\b",
