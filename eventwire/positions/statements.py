@@ -431,7 +431,7 @@ def _object(text: str, lo: int, hi: int, rules: Rules) -> tuple[int, int]:
         return a, (a + trail.start() if trail else b)
     seg = text[lo:hi]
     cut = len(seg)
-    for pat in (rules.object_end, re.compile(r",\s*(?:he|she|they|it|[A-Z]\w+)\s+(?:said|says|added|told|wrote|reported|reports)\b|,\s*\w+ing\b|[;—–(]|\s-\s|(?<!\b[A-Z])[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)|,?\s+and\s+(?:warned|said|called|urged|added|threatened|announced|accused|vowed|claimed|insisted)\b")):
+    for pat in (rules.object_end, re.compile(r",\s*(?:he|she|they|it|[A-Z]\w+)\s+(?:said|says|added|told|wrote|reported|reports)\b|,\s*\w+ing\b|[;—–(]|\s-\s|(?<!\b[A-Z])[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)|,?\s+and\s+(?:warned|said|called|urged|added|threatened|announced|accused|vowed|claimed|insisted)\b|,\s+(?:and\s+)?for\s+\w+ing\b")):
         m = pat.search(seg)
         if m and m.start() > 0:
             cut = min(cut, m.start())
