@@ -383,19 +383,8 @@ def _mentions(doc: dict) -> list[_Mention]:
     # "protesters") that the resolver filed under China are Hong Kong's.
     hong_kong = len(_HONG_KONG.findall(doc.get("text") or "")) >= 3
     home = _home(doc)
-    # "Mr. Kim" that the resolver did not link is the known person of that name the article
-    # names ("Kim Jong Un"), not a guess from the name's usual country
-    known = {}
-    for a in doc.get("actors") or []:
-        if a.get("kind") == "person" and a.get("kb_id") and a.get("country"):
-            for w in (a.get("name") or "").split():
-                known.setdefault(w, a)
     for a in doc.get("actors") or []:
         code = party_code(a)
-        bare = re.sub(r"^(?:Mr|Mrs|Ms|Dr)\.?\s+", "", a.get("name") or "")
-        if a.get("kind") == "person" and not a.get("kb_id") and bare in known and " " not in bare:
-            a = {**a, "name": known[bare]["name"], "sector": known[bare].get("sector")}
-            code = party_code(known[bare])
         if hong_kong and code == "CHN" and not a.get("kb_id"):
             code = "HKG"
         if not code and home and _LOCAL_GROUP.search(a.get("name") or ""):
