@@ -227,8 +227,9 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
         if own is not None and own in cores and (main is None or own == main or cores[own] > cores.get(main, 0)
                                                   or _names(st.object_text, {st.counterparty})):
             pair = own
-        elif main is not None and st.party in main:
-            pair = main
+        elif main is not None and st.party in main and (st.anaphoric or st.counterparty in main or _names(
+                st.sentence_text, set(main) - {st.party})):
+            pair = main  # a side's word in the article's negotiation, when it is about the other side
         elif own is not None and own in cores:
             pair = own
         elif main is not None and st.counterparty in main and _names(st.object_text, set(main) - {st.counterparty}):
