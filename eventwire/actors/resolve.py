@@ -293,7 +293,12 @@ class _Run:
 
     def _appos_fits(self, h, c) -> bool:
         """An apposition is part of the phrase when it names the person a title describes ("a
-        spokesman, Heorhii Tykhyi") or describes the person named ("Tykhyi, a spokesman")."""
+        spokesman, Heorhii Tykhyi") or describes the person named ("Tykhyi, a spokesman").
+        Not across a dash or bracket: "HONG KONG (Reuters) - Hong Kong leader Carrie Lam" is a
+        dateline and the sentence's subject, not one phrase."""
+        lo, hi = sorted((h.i, c.i))
+        if any(t.text in ("-", "–", "—", ")") for t in self.doc[lo:hi]):
+            return False
         return (self._is_name(c) and not self._is_name(h)) or (self._is_name(h) and self._is_agent(c)) \
             or (self._is_agent(h) and self._is_name(c))
 
@@ -857,6 +862,9 @@ def _phrase_head(t):
 def _attached_to(t):
     """The head this phrase completes: of/for complements and appositions."""
     if t.dep_ == "appos":
+        lo, hi = sorted((t.i, t.head.i))
+        if any(x.text in ("-", "–", "—", ")") for x in t.doc[lo:hi]):
+            return None  # a dateline's agency and the sentence's subject: two phrases
         return t.head
     if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.lower_ in COMPLEMENT_PREPS:
         outer = t.head.head

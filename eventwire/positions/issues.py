@@ -80,6 +80,14 @@ def country_words() -> dict:
     return out
 
 
+def _names(text: str, codes: set) -> bool:
+    """Whether ``text`` names one of the countries ``codes`` (by name, alias, adjective or seat)."""
+    words = country_words()
+    low = text.lower()
+    return any(code in codes and re.search(rf"\b{re.escape(w)}\b", low) for w, code in words.items()
+               if code in codes)
+
+
 def country_name(code: str) -> str:
     import csv
 
@@ -96,7 +104,14 @@ def _country_names() -> dict:
     from ..datafiles import data_path
 
     with data_path("actors", "countries.csv").open(encoding="utf-8") as fh:
-        return {row["iso3"]: row["name"] for row in csv.DictReader(fh)}
+        names = {row["iso3"]: row["name"] for row in csv.DictReader(fh)}
+    # a territory with a code of its own (Hong Kong) is named by its place
+    with data_path("actors", "places.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(ln for ln in fh if not ln.startswith("#")):
+            code = (row.get("country") or "").strip()
+            if code and code not in names:
+                names[code] = row["name"]
+    return names
 
 
 @lru_cache(maxsize=4096)
@@ -174,7 +189,9 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
         counts = Counter(tuple(sorted((s.party, s.counterparty))) for s in sts
                          if s.counterparty and s.counterparty != s.party)
         counts = {p: n for p, n in counts.items() if p in cores}
-        main_of[aid] = max(counts, key=lambda p: (counts[p], cores[p], p)) if counts else None
+        # weighed by how many articles state the pair: "talks in Vietnam" twice in a story about
+        # the Hanoi summit does not make it a Vietnam story
+        main_of[aid] = max(counts, key=lambda p: (counts[p] * cores[p], counts[p], p)) if counts else None
     # only pairs some article is mainly about are conflicts; other pairs are third parties' words
     cores = {p: n for p, n in cores.items() if p in set(main_of.values())}
 
@@ -207,14 +224,16 @@ def place(statements: Sequence[Statement], defined: Sequence = ()) -> tuple[list
         # The negotiation an article is about takes the words of its sides; a statement between
         # other parties keeps its own pair when that is a conflict; a third party's word counts
         # in the article's negotiation when it is addressed to one of its sides.
-        if own is not None and own in cores and (main is None or own == main):
+        if own is not None and own in cores and (main is None or own == main or cores[own] > cores.get(main, 0)
+                                                  or _names(st.object_text, {st.counterparty})):
             pair = own
-        elif main is not None and st.party in main:
-            pair = main
+        elif main is not None and st.party in main and (st.anaphoric or st.counterparty in main or _names(
+                st.sentence_text, set(main) - {st.party})):
+            pair = main  # a side's word in the article's negotiation, when it is about the other side
         elif own is not None and own in cores:
             pair = own
-        elif main is not None and st.counterparty in main:
-            pair = main
+        elif main is not None and st.counterparty in main and _names(st.object_text, set(main) - {st.counterparty}):
+            pair = main  # a third party's word to one side about the other ("asked Iran to talk with Washington")
         else:
             continue
         cid = conflict_id(pair)
@@ -316,16 +335,22 @@ def _phrase(obj: str, key: str, terms: Terms) -> str:
             at = i
             break
     if at is None:
-        return " ".join(words[:MAX_LABEL_WORDS])
-    lo = at
-    while lo > 0 and at - lo < 3 and words[lo - 1].lower() not in _STOP:
-        lo -= 1
-    hi = at + 1
-    if hi < len(words) and words[hi].lower() in _LINK:
-        hi += 1
-        while hi < len(words) and hi - at <= 3 and words[hi].lower() not in _STOP:
+        lo, hi = 0, MAX_LABEL_WORDS
+    else:
+        lo = at
+        while lo > 0 and at - lo < 3 and words[lo - 1].lower() not in _STOP:
+            lo -= 1
+        hi = at + 1
+        if hi < len(words) and words[hi].lower() in _LINK:
             hi += 1
-    return " ".join(words[lo:hi])
+            while hi < len(words) and hi - at <= 3 and words[hi].lower() not in _STOP:
+                hi += 1
+    # no dangling "of", "on", "the" at the end ("Denuclearization of")
+    while hi - lo > 1 and words[hi - 1].lower() in _STOP:
+        hi -= 1
+    # the words as written between the first and the last, so that "$50 billion" stays whole
+    spans = [m.span() for m in _WORDS.finditer(obj)]
+    return obj[spans[lo][0]:spans[hi - 1][1]]
 
 
 def _label_text(obj: str) -> str:

@@ -27,19 +27,22 @@ from ..errors import KnowledgeBaseError
 STANCES = ("demands", "offers", "accepts", "rejects", "threatens")
 MAX_OBJECT_WORDS = 40
 MAX_ITEM_WORDS = 9          # a longer piece between commas is a clause, not an item of a list
+LISTED_ITEM_WORDS = 14      # … unless a colon announced the list
 PARTY_GAP = 160
 MAX_SENTENCE = 420          # longer "sentences" are headlines, captions and text glued together             # characters between a party's name and its cue, at most
 
 _WORD = re.compile(r"[\w'’-]+")
 _PREP_BEFORE = re.compile(r"(?:\b(?:of|to|with|by|from|on|for|against|about|at|in|into|over|toward|towards|than)\s+"
-                          r"(?:the\s+|a\s+|an\s+)?)$", re.I)
+                          r"(?:the\s+|a\s+|an\s+)?(?:(?:north|south|east|west)\w*ern\s+)?)$", re.I)
 # "Hamas's demands – which include ending a blockade": the possessor's demands, listed
 _POSSESSED_LIST = re.compile(r"\s*[–—:,]?\s*(?:which\s+)?(?:include|included|are|were)\b", re.I)
 _NO_OBJECT = re.compile(r"(?:during|earlier|later|last (?:week|month|year)|yesterday|today)\b", re.I)
 _NOUN_CUE = re.compile(r"(?:demands?|offers?|proposals?|threats?|pledges?|calls?|requests?|warnings?|"
                        r"promises?|threat of|ultimatum)", re.I)
-_DETERMINED = re.compile(r"(?:\b(?:the|a|an|this|that|these|those)|['’]s?)\s+"
+_DETERMINED = re.compile(r"(?:\b(?:the|a|an|this|that|these|those|his|her|its|their|our|my|your)|['’]s?)\s+"
                          r"(?:[\w-]+\s+){0,2}$", re.I)
+# "revived his threat of tariffs": a stance stated again now
+_RESTATED = re.compile(r"\b(?:revived|renewed|repeated|reiterated|restated|issued|made)\s+(?:his|her|its|their|a|the)\s+(?:[\w-]+\s+)?$", re.I)
 _POSSESSOR_FIRST = re.compile(r"^[A-Z][\w.-]*(?:\s[A-Z][\w.-]*)?['’]s?\s+\w")
 _POSSESSIVE_AFTER = re.compile(r"^['’]s?\b|^['’]", re.I)
 _CLAUSE_MARK = re.compile(r"[;:—–]|\s-\s|\b(?:but|while|whereas|although|though)\b", re.I)
@@ -362,18 +365,24 @@ _LOCAL_GROUP = re.compile(r"\b(?:protesters?|demonstrators?|activists?|oppositio
 _HONG_KONG = re.compile(r"\bHong Kong(?:'s|’s)?\b(?! (?:affairs|and Macau))")
 
 
+def _home(doc: dict) -> Optional[str]:
+    """Protesters, the opposition, lawmakers … named with no country are the story's own people:
+    of the country the article names most (Hong Kong in a story about Hong Kong)."""
+    if len(_HONG_KONG.findall(doc.get("text") or "")) >= 3:
+        return "HKG"
+    counts: dict = {}
+    for a in doc.get("actors") or []:
+        if a.get("kind") == "state" and a.get("country"):
+            counts[a["country"]] = counts.get(a["country"], 0) + len(a.get("mentions") or [])
+    return max(counts, key=counts.get) if counts else None
+
+
 def _mentions(doc: dict) -> list[_Mention]:
     out = []
     # In a story about Hong Kong, local bodies the knowledge base does not know ("the government",
     # "protesters") that the resolver filed under China are Hong Kong's.
     hong_kong = len(_HONG_KONG.findall(doc.get("text") or "")) >= 3
-    # Protesters, the opposition, lawmakers … named with no country are the story's own people:
-    # of the country the article names most (Hong Kong in a story about Hong Kong).
-    counts: dict = {}
-    for a in doc.get("actors") or []:
-        if a.get("kind") == "state" and a.get("country"):
-            counts[a["country"]] = counts.get(a["country"], 0) + len(a.get("mentions") or [])
-    home = "HKG" if hong_kong else (max(counts, key=counts.get) if counts else None)
+    home = _home(doc)
     for a in doc.get("actors") or []:
         code = party_code(a)
         if hong_kong and code == "CHN" and not a.get("kb_id"):
@@ -422,7 +431,7 @@ def _object(text: str, lo: int, hi: int, rules: Rules) -> tuple[int, int]:
         return a, (a + trail.start() if trail else b)
     seg = text[lo:hi]
     cut = len(seg)
-    for pat in (rules.object_end, re.compile(r",\s*(?:he|she|they|it|[A-Z]\w+)\s+(?:said|says|added|told|wrote|reported|reports)\b|,\s*\w+ing\b|[;—–(]|\s-\s|[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)")):
+    for pat in (rules.object_end, re.compile(r",\s*(?:he|she|they|it|[A-Z]\w+)\s+(?:said|says|added|told|wrote|reported|reports)\b|,\s*\w+ing\b|[;—–(]|\s-\s|(?<!\b[A-Z])[.!?][\"”’']?\s|[.!?][\"”’']?$|,\s*[\"“”]|[\"”](?=\s*,?\s*\w+ said)|,?\s+and\s+(?:warned|said|called|urged|added|threatened|announced|accused|vowed|claimed|insisted)\b|,\s+(?:and\s+)?for\s+\w+ing\b")):
         m = pat.search(seg)
         if m and m.start() > 0:
             cut = min(cut, m.start())
@@ -446,7 +455,7 @@ _LIST_SPLIT = re.compile(r",\s*(?:and\s+|or\s+|as well as\s+)?|\s+(?:and|as well
 _HEAD = re.compile(r"^(.*\b(?:from|of|in|on|for|over)\s+(?:the\s+)?)([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)$")
 
 
-def _items(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
+def _items(text: str, a: int, b: int, max_words: int = MAX_ITEM_WORDS) -> list[tuple[int, int, str]]:
     """The items of a listed object (each region of "withdrawal from Donetsk, Luhansk and Kherson"),
     each as (start, end, how it reads alone); one item when the object is no list."""
     seg = text[a:b]
@@ -466,12 +475,14 @@ def _items(text: str, a: int, b: int) -> list[tuple[int, int, str]]:
         pos = m.end()
     pieces.append((pos, len(seg)))
     pieces = [(s, e) for s, e in pieces if seg[s:e].strip()]
-    if seg.count(",") < 2 and not _HEAD.match(seg[pieces[0][0]:pieces[0][1]]):
+    if (seg.count(",") < 2 and len(pieces) < 3) and not _HEAD.match(seg[pieces[0][0]:pieces[0][1]]):
         return [(a, b, seg)]  # "X and Y": too often one thing ("peace and security")
-    if any(re.match(r"(?:will|would|can|could|should|must|has|have|is|are|was|were|had)\b", seg[s:e].strip())
-           for s, e in pieces[1:]):
-        return [(a, b, seg)]  # a clause goes on after the names: no list of items
-    if len(pieces) < 2 or any(len(_WORD.findall(seg[s:e])) > MAX_ITEM_WORDS for s, e in pieces):
+    if any(re.match(r"(?:will|would|can|could|should|must|has|have|is|are|was|were|had|in|on|at|by|as|with|"
+                    r"for|to|\w+ly|\w+ed)\b", seg[s:e].strip()) for s, e in pieces[1:]):
+        return [(a, b, seg)]  # a clause or phrase goes on after the names: no list of items
+    if re.search(r"\bbetween\b|\balike$", seg):
+        return [(a, b, seg)]  # "between X and Y", "X and Y alike": one thing
+    if len(pieces) < 2 or any(len(_WORD.findall(seg[s:e])) > max_words for s, e in pieces):
         return [(a, b, seg)]
     # "X and Y" with long verb phrases or two-word fragments of one noun phrase stays whole.
     if len(pieces) == 2 and "," not in seg:
@@ -510,6 +521,7 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
     published = (published or doc.get("published") or "")[:10] or None
     pub_year = _year(published)
     mentions = _mentions(doc)
+    home_code = _home(doc)
     quotes = doc.get("quotes") or []
     events = doc.get("events") or []
     timexes = doc.get("timexes") or []
@@ -553,8 +565,8 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
             continue
         sent = text[s0:s1]
         if len(sent) > MAX_SENTENCE or rules.background.search(sent) or sent.rstrip(" \"”’'").endswith("?") \
-                or rules.noise.search(sent):
-            continue  # history, a question, or a caption or headline glued to the text
+                or rules.noise.search(sent) or (sent.isupper() and len(sent.split()) > 2):
+            continue  # history, a question, a caption or headline glued to the text, a slogan in capitals
         old = [t["start"] for t in timexes if s0 <= t["start"] < s1 and pub_year
                and (_year(t.get("value")) or pub_year) < pub_year - 1]
         sent_mentions = _Sent(mentions[bisect.bisect_left(mention_starts, s0):bisect.bisect_left(mention_starts, s1)])
@@ -563,15 +575,31 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
         sent_events = [e for e in events if s0 <= e["trigger"]["start"] < s1]
         used_triggers = set()
         found: list[Statement] = []
+        wanted: list[tuple[int, int]] = []
         for c0, c1, stance in cues:
             listed = _POSSESSED_LIST.match(text, c1) and re.search(r"['’]s?\s+$", text[max(0, c0 - 3):c0])
-            if _NOUN_CUE.fullmatch(text[c0:c1]) and _DETERMINED.search(text[max(0, c0 - 40):c0]) and not listed:
+            if stance == "demands" and not listed and _UNOWNED_LIST.match(text, c1) and \
+                    re.fullmatch(r"demands", text[c0:c1], re.I) and re.search(r"\b(?:the|these|those|their|its)\s+(?:[\w-]+\s+){0,2}$", text[max(s0, c0 - 30):c0], re.I):
+                # "The four other demands are: retraction …, release …": the list of whoever made
+                # the demands last named in the article (or the story's own people)
+                owner = _last_demander(out + found, mentions, home_code)
+                if owner:
+                    a = _UNOWNED_LIST.match(text, c1).end()
+                    b = _object(text, a, s1, rules)[1]
+                    found.extend(_make(owner, "demands", text, s0, s1, (a, b), _status(text, s0, c0, None, None),
+                                       published, article_id, "cue", None, rules=rules))
+                continue
+            if _NOUN_CUE.fullmatch(re.sub(r"\s+(?:that|of)$", "", text[c0:c1])) and _DETERMINED.search(text[max(0, c0 - 40):c0]) and not listed \
+                    and not _RESTATED.search(text[max(0, c0 - 40):c0]):
                 continue  # "the long-running demand": a thing talked about, not a stance taken here
             if not listed and re.search(r"['’]s?\s+$|\b(?:the|a|an|its|their|these|those|by|of|on|with|and|or)\s+$",
                          text[max(0, c0 - 8):c0]) and (stance == "demands" or text[c0:c1].endswith("ing")):
                 continue  # a noun ("Russia's demands", "the demands"): what is talked about, not a stance taken
-            if any(st.object_start <= c0 < st.object_end for st in found) or text[c1:c1 + 3] == " of":
+            if any(st.object_start <= c0 < st.object_end for st in found) or text[c1:c1 + 3] == " of" \
+                    or any(a <= c0 < b for a, b in wanted):
                 continue  # a word inside another stance's object ("demanded … a pledge of neutrality")
+            if stance == "demands":  # what is hoped or asked for, even of no known party, is no stance of its own
+                wanted.append(_object(text, c1, s1, rules))
             ev = next((e for e in sent_events if e["trigger"]["start"] < c1 and c0 < e["trigger"]["end"]), None)
             if ev is not None:
                 used_triggers.add(ev.get("id"))
@@ -588,7 +616,7 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
                                      published, article_id))
         seen = set()
         for st in found:
-            key = (st.party, st.stance, st.object_start)
+            key = (st.party, st.stance, st.object_start, st.counterparty, st.party_text)
             if key not in seen:
                 seen.add(key)
                 st.official = official.get(st.party_name, True)
@@ -596,11 +624,46 @@ def statements_of_document(doc: dict, article_id: Optional[str] = None, publishe
     return out
 
 
+_WILL_DO = re.compile(r"(?:will|would|we['’]ll|they['’]ll|i['’]ll)\s+(?:\w+\s+)?(?=\w)", re.I)
+_DEAL_CUE = re.compile(r"\s((?:an?|the)\s+(?:[\w-]+\s+){0,3}(?:deal|agreement|accord|pact|treaty))$", re.I)
+_DEAL_TERMS = re.compile(r"[^,.;]{0,60}?\b(?:that|which)\s+(?:calls? for|includes?|provides? for)\s+", re.I)
+_UNOWNED_LIST = re.compile(r"\s+(?:are|were|include|included)\s*:\s*", re.I)
+
+
+def _last_demander(before: list, mentions: list, home: Optional[str]) -> Optional[tuple]:
+    """Whose demands an unowned list states: the party of the article's last demand so far, else
+    a local group (protesters, the opposition) of the story's own country."""
+    for st in reversed(before):
+        if st.stance == "demands":
+            return st.party, st.party_name, st.party_text
+    for m in mentions_all_of(mentions):
+        if m.code and m.code == home and _LOCAL_GROUP.search(m.name or m.text):
+            return m.code, m.name, m.text
+    return None
+
+
 def _clause_start(text: str, s0: int, c0: int, q: Optional[dict]) -> int:
     lo = s0
     if q is not None:
         lo = max(lo, q["content"]["start"])
     return lo
+
+
+_LOCAL_SUBJECT = re.compile(r"\b(?:(?:the|many|some)\s+)?(?:opposition|protest|pro-democracy)?\s*"
+                            r"(?:leaders?|protesters|demonstrators|activists|lawmakers|opposition)\s+$", re.I)
+
+
+def _local_group_before(text: str, lo: int, c0: int, mentions: list[_Mention]) -> list[_Mention]:
+    """ "While opposition leaders agreed …": a local group the actor stage did not name, right before
+    the cue, is of the story's own country (the country of the local groups it did name)."""
+    m = _LOCAL_SUBJECT.search(text, lo, c0)
+    if not m or not re.search(r"opposition|protest|demonstrat|activist|pro-democracy", m.group(0), re.I):
+        return []
+    homes = [x.code for x in mentions_all_of(mentions) if x.code and _LOCAL_GROUP.search(x.name or "")]
+    if not homes:
+        return []
+    code = max(set(homes), key=homes.count)
+    return [_Mention(m.start(), m.end(), m.group(0).strip(), code, m.group(0).strip(), "OPP", "group")]
 
 
 def _parties_before(text: str, lo: int, c0: int, mentions: list[_Mention]) -> list[_Mention]:
@@ -628,7 +691,9 @@ def _make(party: tuple, stance: str, text: str, s0: int, s1: int, obj: tuple[int
     rules = rules or load_rules()
     whole = text[a:b]
     anaphoric = bool(rules.anaphora.match(whole.strip()))
-    items = [(a, b, whole)] if anaphoric or a >= b else _items(text, a, b)
+    # after a colon the list is announced: its items may be longer
+    colon = re.search(r":\s*$", text[max(s0, a - 3):a]) is not None
+    items = [(a, b, whole)] if anaphoric or a >= b else _items(text, a, b, LISTED_ITEM_WORDS if colon else MAX_ITEM_WORDS)
     return [Statement(code, name, ptext, stance, ia, ib, itext, s0, s1, text[s0:s1], counterparty, status,
                       published, article_id, via, event_id, quote_id, anaphoric)
             for ia, ib, itext in items]
@@ -643,11 +708,15 @@ def _status(text: str, s0: int, c0: int, q: Optional[dict], ev: Optional[dict]) 
 
 
 def _counterparty(code: str, ev: Optional[dict], mentions: list[_Mention], c0: int,
-                  obj: Optional[tuple[int, int]] = None) -> Optional[str]:
+                  obj: Optional[tuple[int, int]] = None, text: str = "") -> Optional[str]:
     """Whom the stance is addressed to: a party named in its object ("demanded that Ukraine …"),
-    else the event's other side, else the party named right after the cue ("urged Tehran …")."""
+    else the event's other side, else another party the sentence names, nearest the cue."""
+    def venue(m):  # "meet in Vietnam": where, not with whom
+        return bool(text) and re.search(r"\b(?:in|at)\s+(?:the\s+)?$", text[max(0, m.start - 8):m.start]) is not None
+
     if obj is not None:
-        inside = [m.code for m in mentions if obj[0] <= m.start < obj[1] and m.code and m.code != code]
+        inside = [m.code for m in mentions if obj[0] <= m.start < obj[1] and m.code and m.code != code
+                  and not venue(m)]
         if inside:
             return inside[0]
     if ev is not None:
@@ -655,6 +724,9 @@ def _counterparty(code: str, ev: Optional[dict], mentions: list[_Mention], c0: i
             other = (ev.get(side) or {}).get("country")
             if other and other != code:
                 return other
+    others = [m for m in mentions if m.code and m.code != code and _is_party(m) and not venue(m)]
+    if others:
+        return min(others, key=lambda m: abs(m.start - c0)).code
     return None
 
 
@@ -688,6 +760,8 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
         return []  # "widely condemned for …": passive, the party is not named here
     if re.match(r"\s+by\b", text[c1:c1 + 4]) or re.search(r"\b(?:to|might|may|would be)\s+$", text[max(lo, c0 - 12):c0]):
         return []  # passive ("agreed to by"), an infinitive ("information to offer") or a mere possibility
+    if stance == "rejects" and re.match(r"\s*(?:rule out|reject|dismiss|oppose)\b", text[c1:c1 + 12], re.I):
+        return []  # "refused to rule out": no rejection
     obligation = stance == "demands" and rules.obligation.match(cue_text) is not None
     negated = stance not in ("rejects",) and bool(re.search(r"\b(?:not|never|no longer)\b|n['’]t\b",
                                                              text[max(lo, c0 - 20):c0] + cue_text, re.I))
@@ -704,6 +778,8 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     parties: list[tuple] = []
     if group is None:
         group = _parties_before(text, lo, c0, mentions)
+        if not group:
+            group = _local_group_before(text, clause_lo, c0, mentions)
     if stance == "threatens" and re.search(r"\bpay\b", cue_text):
         # "Zarif tells NPR that the U.S. 'will pay'": the one named before the cue is the one
         # threatened; the threat is the speaker's
@@ -720,8 +796,8 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
         group = owner[:1] or group
     if stance == "demands" and re.search(r"\b(?:that|which|what)\s+(?:we|i|you|they|he|she|it)\s+$", before, re.I):
         return []  # "objectives that we want to accomplish": the object comes before, in another clause
-    rel = re.search(r"\b(?:who|that|which)\s+$", before)
-    if rel and group and lo + rel.start() - group[0].end > 3:
+    rel = re.search(r"\b(?:who|that|which)\s+(?:(?:is|are|was|were|has|have|had)\s+)?$", before)
+    if rel and (not group or lo + rel.start() - group[0].end > 3):
         # "world powers who signed": the party is what the relative pronoun stands for, right before it
         group = []
         if stance == "threatens" or q is None:
@@ -737,7 +813,7 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if both_group:
         codes = [c for c in [group[0].code] + group[0].others if c]
         if len(codes) < 2:
-            codes = _main_parties(mentions_all_of(mentions))
+            codes = _main_parties(mentions_all_of(mentions), (s0, s1))
         parties = [(c, "", group[0].text) for c in codes]
     elif group:
         for m in group:
@@ -748,13 +824,14 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     src = (ev or {}).get("source") or {}
     both = not both_group and rules.both_sides_in.search(text[(group[0].end if group else clause_lo):c0]) is not None
     if both and ev is None:
-        parties = [(c, "", "both sides") for c in _main_parties(mentions_all_of(mentions))]
+        parties = [(c, "", "both sides") for c in _main_parties(mentions_all_of(mentions), (s0, s1))]
     if both and ev is not None:
         for side in ("source", "target"):
             r = ev.get(side) or {}
             if r.get("country"):
                 parties.append((r["country"], r.get("name") or "", (r.get("mention") or {}).get("text") or ""))
-    if not parties and ev is not None and src.get("country") and src.get("sector") != "MED":
+    if not parties and ev is not None and src.get("country") and src.get("sector") != "MED" \
+            and ((src.get("mention") or {}).get("start") or 0) < c0:  # a source named after the cue is its object
         parties.append((src["country"], src.get("name") or "", (src.get("mention") or {}).get("text") or ""))
     if not parties and q is not None and not group:
         sp = speaker_party(q)
@@ -766,21 +843,42 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
     if re.match(r"(?:un|non|not)", cue_text, re.I) and re.search(r"\b(?:is|are|was|were|be)\s+$", before):
         subj = re.search(r"(?:^|,|\bthat\b)\s*([^,]*?)\s+(?:is|are|was|were|would be|be)\s+$", before)
         obj = (lo + subj.start(1), lo + subj.end(1)) if subj else _object(text, c1, s1, rules)
+    elif _POSSESSED_LIST.match(text, c1) and re.search(r"['’]s?\s+$", text[max(0, c0 - 3):c0]):
+        obj = _object(text, _POSSESSED_LIST.match(text, c1).end(), s1, rules)  # "Hamas's demands – which include X"
+    elif stance == "threatens" and _WILL_DO.match(cue_text):
+        obj = _object(text, c0 + _WILL_DO.match(cue_text).end(), s1, rules)  # "will respond …": the threatened act
+    elif stance in ("accepts", "rejects") and _DEAL_CUE.search(cue_text):
+        obj = (c0 + _DEAL_CUE.search(cue_text).start(1), c1)  # "signed a deal with X": the deal
     else:
         obj = _object(text, c1, s1, rules)
+    addressees = []
+    if stance == "demands" and re.search(r"(?:on|urg\w*|ask\w*(?: [\w’'-]+){0,5} to)$", cue_text, re.I):
+        # "called on Russia and Iran to use their influence": one demand of each, the object after "to"
+        named = [m for m in mentions if obj[0] <= m.start < obj[1] and _is_party(m)]
+        m_to = re.match(r"\s*((?:[^,;]*?\b(?:and|,)\s+)*[^,;]*?)\s+to\s+", text[obj[0]:obj[1]])
+        if m_to and named and re.match(r"^\s*(?:the\s+)?[A-Z]", text[obj[0]:obj[1]]):
+            names_end = obj[0] + m_to.end(1)
+            addressees = list(dict.fromkeys(m.code for m in named if m.end <= names_end))
+            if addressees:
+                obj = (obj[0] + m_to.end(), obj[1])
     otext = text[obj[0]:obj[1]]
     if not otext.strip() or rules.courtesy.match(otext) or _NO_OBJECT.match(otext):
         return []  # "that is what China wants", "I want to thank …", "agreed to during talks": no object
+    if re.match(r"warn", cue_text, re.I) and re.search(r"\b(?:will|would|['’]ll)\s+(?:see|happen)\b", otext):
+        return []  # "warned that we'll see more hostages": a prediction, not a threat
+    if stance == "rejects" and re.match(r"(?:(?:a|an|the|any|those|these)\s+)?(?:reports?|allegations?|accusations?|claims?|"
+                                        r"suggestions?|speculation|rumou?rs?|charges?)\b", otext, re.I):
+        return []  # "dismissed a report that …": a denial, not a position on the table
+    if re.match(r"requir", cue_text, re.I) and re.match(r"\s+to\b", text[c1:c1 + 4]):
+        return []  # "the moment required to convert", "is required to": no one's demand here
     if re.match(r"warn", cue_text, re.I) and not re.search(r"\b(?:will|would|won['’]t|wouldn['’]t)\b|['’]ll\b|^against\b",
-                                                          otext):
+                                                          otext[:50]):
         return []  # a warning of what might happen, not a threat of what the party will do
     if stance in ("accepts", "offers") and re.search(r"\bcan\s+$", text[max(lo, c0 - 6):c0]):
         return []  # "it can reach a deal": a possibility, not a stance
     if re.match(r"insist", cue_text, re.I) and cue_text.lower().endswith("that") and not re.search(
             r"\b(?:must|should|would have to|has to|have to|needs? to|be)\b", otext):
         return []  # "insisted that Tehran was complying": a claim, not a demand
-    if status == "negated" and stance == "demands":
-        return []  # "will not ask Congress to …": no demand made
     out = []
     codes = list(dict.fromkeys(p[0] for p in parties))
 
@@ -793,11 +891,36 @@ def _from_cue(text, s0, s1, c0, c1, stance, ev, mentions, quote_at, speaker_part
         if p[0] in seen_codes:
             continue
         seen_codes.add(p[0])
-        made = _make(p, stance, text, s0, s1, obj, status, published, article_id,
-                     "cue", joint_other(p[0]) or _counterparty(p[0], ev, mentions, c0, (c0, obj[1])), (ev or {}).get("id"), (q or {}).get("id"), rules)
-        for st in made:
-            st.extra["cue"] = cue_text.lower()
-        out.extend(made)
+        others = [a for a in addressees if a != p[0]] or \
+            [joint_other(p[0]) or _counterparty(p[0], ev, mentions, c0, (c0, obj[1]), text)]
+        for other in others:
+            made = _make(p, stance, text, s0, s1, obj, status, published, article_id,
+                         "cue", other, (ev or {}).get("id"), (q or {}).get("id"), rules)
+            for st in made:
+                st.extra["cue"] = cue_text.lower()
+            out.extend(made)
+    terms = _DEAL_TERMS.match(text, c1, s1) if stance == "accepts" and obj[1] == c1 else None
+    if terms and parties:
+        # "signed an agreement … that calls for early elections and a new constitution": each term accepted
+        span = _object(text, terms.end(), s1, rules)
+        for p in parties[:1]:
+            made = _make(p, stance, text, s0, s1, span, status, published, article_id, "cue", out[0].counterparty if out else None,
+                         (ev or {}).get("id"), (q or {}).get("id"), rules)
+            for st in made:
+                st.extra["cue"] = cue_text.lower()
+            out.extend(made)
+    if stance == "accepts" and obj[1] == c1 and parties:
+        # "protest leaders signed a deal with the president": the other side signed it too
+        w = re.match(r"\s+with\s+", text[c1:s1])
+        partner = [m for m in mentions if w and m.start == c1 + w.end() and _is_party(m)]
+        if partner and partner[0].text not in [p[2] for p in parties]:
+            p = partner[0]
+            made = _make((p.code, p.name, p.text), stance, text, s0, s1, obj, status, published, article_id,
+                         "cue", parties[0][0] if parties[0][0] != p.code else None, (ev or {}).get("id"),
+                         (q or {}).get("id"), rules)
+            for st in made:
+                st.extra["cue"] = cue_text.lower()
+            out.extend(made)
     return out
 
 
@@ -805,12 +928,16 @@ def mentions_all_of(mentions):
     return getattr(mentions, "all", mentions)
 
 
-def _main_parties(mentions: list[_Mention]) -> list[str]:
-    """The two parties the article names most: who "both sides" are."""
+def _main_parties(mentions: list[_Mention], near: tuple[int, int] = (0, 0)) -> list[str]:
+    """Who "both sides" are: the parties named in the sentence (``near``) that the article names
+    most, then the article's most named parties."""
     from collections import Counter
 
     counts = Counter(m.code for m in mentions if _is_party(m))
-    return [c for c, _ in counts.most_common(2)]
+    here = [c for c in dict.fromkeys(m.code for m in mentions if near[0] <= m.start < near[1] and _is_party(m))]
+    here.sort(key=lambda c: -counts[c])
+    rest = [c for c, _ in counts.most_common() if c not in here]
+    return (here + rest)[:2]
 
 
 def _from_event(text, s0, s1, e, stance, mentions, quote_at, speaker_party, rules, published,
@@ -843,6 +970,6 @@ def _from_event(text, s0, s1, e, stance, mentions, quote_at, speaker_party, rule
     for p in parties:
         out.extend(_make(p, stance, text, s0, s1, obj, "negated" if status == "negated" and stance == "demands"
                          else ("reported" if status == "reported" else "asserted"),
-                         published, article_id, "event", _counterparty(p[0], e, mentions, t0, (t1, obj[1])), e.get("id"),
+                         published, article_id, "event", _counterparty(p[0], e, mentions, t0, (t1, obj[1]), text), e.get("id"),
                          (q or {}).get("id"), rules))
     return out
