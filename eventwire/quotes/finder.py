@@ -28,6 +28,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..actors.kb import load_kb
+from ..actors.kinds import person_gender
 from ..model import ActorRef, Document, Quote, Span
 from .marks import _strip, _yaml, find_quoted, lexicon
 from .speakers import (PRONOUNS, SUBJECT_DEPS, _JOINT, _JOINT_STATES, _LEADING_ARTICLE, _best_mention,
@@ -405,6 +407,9 @@ class QuoteFinder:
     def _resolve(self, doc, document: Document, found: list[_Found]) -> None:
         text = _text_of(doc)
         self._kinds = {a.id: a.kind for a in document.actors}
+        kb = load_kb().entries
+        self._genders = {a.id: person_gender(a.name, kb[a.kb_id].gender if a.kb_id in kb else None)
+                         for a in document.actors if a.kind == "person"}
         last: Optional[ActorRef] = None
         history: list[ActorRef] = []      # speakers so far, in text order
         for f in found:
@@ -525,7 +530,8 @@ class QuoteFinder:
                                 f"{names[0]} and {names[1]}", countries.pop() if len(countries) == 1 else None,
                                 None, Span(mention.start, mention.end, mention.text))
             if head is not None and head.lower_ in ("he", "she") and last is not None and last.actor \
-                    and mention.how == "pronoun" and actor.id != last.actor and self._kinds.get(last.actor) == "person":
+                    and mention.how == "pronoun" and actor.id != last.actor and self._kinds.get(last.actor) == "person" \
+                    and self._fits(last, head.lower_):
                 # "…,” he said: a pronoun speaker is the one quoted just before, more often than
                 # the last person the text named (who is usually the one talked about).
                 return ActorRef(last.actor, last.name, last.country, last.sector,
@@ -555,10 +561,19 @@ class QuoteFinder:
             elif actor.kind == "person" and actor.kb_id is None and len(ref.name.split()) == 1:
                 ref.name = self._full_name(head.doc if head is not None else None, ref.name)
             return ref
-        if head is not None and head.lower_ in PRONOUNS and last is not None and head.lower_ != "i":
+        if head is not None and head.lower_ in PRONOUNS and last is not None and head.lower_ != "i" \
+                and self._fits(last, head.lower_):
             return ActorRef(last.actor, last.name, last.country, last.sector,
                             Span.of(text, head.idx, head.idx + len(head)))
         return ActorRef(None, text[s:e], mention=Span.of(text, s, e))
+
+    def _fits(self, ref: ActorRef, pronoun: str) -> bool:
+        """False when "he"/"she" cannot be ``ref``: a person of the other gender."""
+        want = {"he": "m", "she": "f"}.get(pronoun)
+        if want is None:
+            return True
+        have = self._genders.get(ref.actor) if ref.actor else person_gender(ref.name)
+        return have in (None, want)
 
     def _full_name(self, doc, name: str) -> str:
         """A person named by one word ("Kim", "Gao") under the fullest name the article gives
