@@ -149,7 +149,10 @@ class _Run:
                 if cands:
                     found = Hit(i, i + L, *self._choose(cands))
                     if self._other_first_name(found):
-                        blocked.add(found.entry.id)   # later bare "Carney"s are that other person
+                        # later bare "Carney"s are that other person too, unless the known one
+                        # holds office then (a "Melania Trump" leaves "Trump" to the president)
+                        if not any(r.holds(self.date) for r in found.entry.roles):
+                            blocked.add(found.entry.id)
                         found = None
                     elif found.entry.id in blocked and found.end - found.start == 1:
                         found = None
