@@ -408,6 +408,8 @@ class QuoteFinder:
         text = _text_of(doc)
         self._kinds = {a.id: a.kind for a in document.actors}
         kb = load_kb().entries
+        # actors with a name in the article (not only a description such as "the speaker")
+        self._named = {a.id for a in document.actors if any(m.how == "name" for m in a.mentions)}
         self._genders = {a.id: person_gender(a.name, kb[a.kb_id].gender if a.kb_id in kb else None)
                          for a in document.actors if a.kind == "person"}
         last: Optional[ActorRef] = None
@@ -456,7 +458,8 @@ class QuoteFinder:
         words = self.speaker_nouns
         here = ref.mention or Span.of(_text_of(doc), s, e)
         definite = head.tag_ == "NN" and any(t.lower_ in ("the", "this", "that") for t in head.lefts)
-        if head.tag_ == "NN" and definite and self._kinds.get(ref.actor) in (None, "group"):
+        if head.tag_ == "NN" and definite and (self._kinds.get(ref.actor) in (None, "group")
+                                               or ref.actor not in self._named):
             person = _titled_before(doc, head, s)
             if person is not None:
                 # "the Fox News host" after "Fox News host Tucker Carlson": the person so titled
