@@ -61,6 +61,7 @@ class QuoteFinder:
         self.nlp = nlp
         self.lex = lexicon()
         nouns = _yaml("speaker_nouns.yaml") or {}
+        self.short_forms = {str(k): str(v) for k, v in (_yaml("speaker_names.yaml") or {}).items()}
         self.speaker_nouns = {k: frozenset(w.lower() for w in nouns.get(k) or [])
                               for k in ("documents", "bodies", "media", "people")}
 
@@ -409,6 +410,7 @@ class QuoteFinder:
         self._kinds = {a.id: a.kind for a in document.actors}
         kb = load_kb().entries
         # actors with a name in the article (not only a description such as "the speaker")
+        self._text_only = {a.id for a in document.actors if a.kb_id is None}
         self._named = {a.id for a in document.actors if any(m.how == "name" for m in a.mentions)}
         self._genders = {a.id: person_gender(a.name, kb[a.kb_id].gender if a.kb_id in kb else None)
                          for a in document.actors if a.kind == "person"}
@@ -446,9 +448,27 @@ class QuoteFinder:
                 nxt = next((g for g in found[i + 1:] if g.parent is None and g.speaker is not None), None)
                 if nxt is not None and nxt.para - f.para <= 1:
                     f.speaker = nxt.speaker
+        spelled = self._spelled_out(text)
         for f in found:
             if f.parent is not None:
                 f.speaker = f.parent.speaker
+            elif f.speaker is not None and (f.speaker.actor is None or f.speaker.actor in self._text_only):
+                short = _LEADING_ARTICLE.sub("", f.speaker.name.strip())
+                full = spelled.get(short) or self.short_forms.get(short)
+                if full:
+                    sp = f.speaker
+                    f.speaker = ActorRef(sp.actor, full, sp.country, sp.sector, sp.mention)
+
+    @staticmethod
+    def _spelled_out(text: str) -> dict:
+        """Abbreviations the article spells out: "the Korean Central News Agency (KCNA)"."""
+        out = {}
+        for m in _SPELLED.finditer(text):
+            full, short = m.group(1), m.group(2)
+            words = full.split()
+            if len(words) >= 2 and "".join(w[0] for w in words if w[0].isupper()).upper().startswith(short.upper()[:2]):
+                out[short] = full
+        return out
 
     def _stand_in(self, doc, document, f: _Found, head, s: int, e: int, ref: ActorRef,
                   last: Optional[ActorRef], history: list) -> ActorRef:
@@ -612,6 +632,8 @@ class QuoteFinder:
                 q.channel = prev.channel
             prev = q
 
+# "the Korean Central News Agency (KCNA)": a name of capitalised words, then its abbreviation
+_SPELLED = re.compile(r"((?:[A-Z][\w.'’-]*\s+(?:(?:of|for|and|the)\s+)?){1,7}[A-Z][\w.'’-]*)\s+\(([A-Z][A-Za-z]{1,9})\)")
 # "Zelenskyy: …" / "U.N. chief: …" on a line of its own (a headline, a caption, a social card)
 _HEADLINE = re.compile(r"(?m)^[ \t]*((?:[A-Z][\w.'’-]*[ \t]?){1,4}?)[ \t]*:[ \t]+(\S[^\n]{8,200}?)[ \t]*$")
 _TITLE_SMALL = frozenset("a an and the of in on for to at by with from or de la".split())
