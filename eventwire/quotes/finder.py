@@ -478,8 +478,13 @@ class QuoteFinder:
         words = self.speaker_nouns
         here = ref.mention or Span.of(_text_of(doc), s, e)
         definite = head.tag_ == "NN" and any(t.lower_ in ("the", "this", "that") for t in head.lefts)
-        if head.tag_ == "NN" and definite and (self._kinds.get(ref.actor) in (None, "group")
-                                               or ref.actor not in self._named):
+        titled = head.tag_ in ("NN", "NNP") and head.ent_type_ not in ("ORG", "GPE", "NORP") \
+            and any(t.lower_ in ("the", "this", "that") for t in head.lefts)
+        # the title's head is not a named person's own word ("the Fox News host": Fox News is
+        # named, the host is not)
+        person_at_head = ref.actor in self._named and self._kinds.get(ref.actor) == "person" \
+            and ref.mention is not None and ref.mention.start <= head.idx < ref.mention.end
+        if titled and not person_at_head:
             person = _titled_before(doc, head, s)
             if person is not None:
                 # "the Fox News host" after "Fox News host Tucker Carlson": the person so titled
@@ -537,7 +542,7 @@ class QuoteFinder:
                                 countries.pop() if len(countries) == 1 else None, None, Span.of(text, s, e))
         named = _named_person(head) if head is not None else None
         if named is not None and not any(m.start <= named.start_char < m.end and a.kind == "person"
-                                         for a, m in found):
+                                         and named.text.split()[-1] in a.name for a, m in found):
             # "Henry Connelly, a spokesman for Pelosi", "Pence's chief of staff, Marc Short": the
             # person named as the speaker, though only the other name is a known actor
             country = next((a.country for a, m in found), None)
