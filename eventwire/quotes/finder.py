@@ -63,7 +63,7 @@ class QuoteFinder:
         nouns = _yaml("speaker_nouns.yaml") or {}
         self.short_forms = {str(k): str(v) for k, v in (_yaml("speaker_names.yaml") or {}).items()}
         self.speaker_nouns = {k: frozenset(w.lower() for w in nouns.get(k) or [])
-                              for k in ("documents", "bodies", "media", "people")}
+                              for k in ("documents", "bodies", "media", "people", "entourage")}
 
     # public entry point --------------------------------------------------------------------
     def annotate(self, doc, document: Document) -> None:
@@ -565,6 +565,12 @@ class QuoteFinder:
                 return ActorRef(last.actor, last.name, last.country, last.sector,
                                 Span.of(text, head.idx, head.idx + len(head)))
             covers = head is not None and mention.start <= head.idx < mention.end
+            if head is not None and actor.kind == "person" and mention.how == "name" and head.pos_ == "NOUN" \
+                    and head.lower_ in self.speaker_nouns["entourage"] and head.ent_type_ != "PERSON" \
+                    and any(t.idx >= mention.start and t.dep_ in ("compound", "poss", "nmod") for t in head.lefts):
+                # "the Obama administration", "the Romney campaign": the people around the person
+                phrase = _LEADING_ARTICLE.sub("", text[s:e])
+                return ActorRef(None, phrase, actor.country, None, Span.of(text, s, e))
             if head is not None and not covers and head.pos_ == "NOUN" and _modifies(mention, head):
                 # "Obama administration officials", "a senior U.S. official", "a spokesman for
                 # Netanyahu": the speaker is the group or official the name qualifies, named as
