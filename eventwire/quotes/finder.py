@@ -464,7 +464,7 @@ class QuoteFinder:
         """Abbreviations the article spells out: "the Korean Central News Agency (KCNA)"."""
         out = {}
         for m in _SPELLED.finditer(text):
-            full, short = m.group(1), m.group(2)
+            full, short = _LEADING_ARTICLE.sub("", m.group(1)), m.group(2)
             words = full.split()
             if len(words) >= 2 and "".join(w[0] for w in words if w[0].isupper()).upper().startswith(short.upper()[:2]):
                 out[short] = full
