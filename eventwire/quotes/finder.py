@@ -508,6 +508,12 @@ class QuoteFinder:
         if f.cue is not None and not isinstance(f.cue, tuple) and f.direct and ref.actor is None \
                 and lemma not in words["people"] and last is not None and f.partial:
             return last
+        if ref.actor is None and head.pos_ == "NOUN" and last is not None and head.ent_type_ == "" \
+                and not any(lemma in words[k] or head.lower_ in words[k] for k in ("people", "bodies", "documents", "media")) \
+                and last.mention is not None and self._para(s) - self._para(last.mention.start) <= 1:
+            # "the conversations", "a waiver": a subject that cannot speak; the words are most
+            # likely still those of the one quoted just before
+            return ActorRef(last.actor, last.name, last.country, last.sector, here)
         return ref
 
     def _named_before(self, doc, document, before: int, word: Optional[str], media: bool = False):
