@@ -410,6 +410,7 @@ class QuoteFinder:
         self._kinds = {a.id: a.kind for a in document.actors}
         kb = load_kb().entries
         # actors with a name in the article (not only a description such as "the speaker")
+        self._person_names = {e.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
         self._text_only = {a.id for a in document.actors if a.kb_id is None}
         self._named = {a.id for a in document.actors if any(m.how == "name" for m in a.mentions)}
         self._genders = {a.id: person_gender(a.name, kb[a.kb_id].gender if a.kb_id in kb else None)
@@ -563,9 +564,8 @@ class QuoteFinder:
                 return ActorRef(None, " and ".join(names[:-1]) + " and " + names[-1] if len(names) > 2 else
                                 f"{names[0]} and {names[1]}", countries.pop() if len(countries) == 1 else None,
                                 None, Span(mention.start, mention.end, mention.text))
-            if head is not None and head.lower_ in ("he", "she") and last is not None and last.actor \
-                    and mention.how == "pronoun" and actor.id != last.actor and self._kinds.get(last.actor) == "person" \
-                    and self._fits(last, head.lower_):
+            if head is not None and head.lower_ in ("he", "she") and last is not None and self._is_person(last) \
+                    and mention.how == "pronoun" and actor.id != last.actor and self._fits(last, head.lower_):
                 # "…,” he said: a pronoun speaker is the one quoted just before, more often than
                 # the last person the text named (who is usually the one talked about).
                 return ActorRef(last.actor, last.name, last.country, last.sector,
@@ -606,6 +606,12 @@ class QuoteFinder:
             return ActorRef(last.actor, last.name, last.country, last.sector,
                             Span.of(text, head.idx, head.idx + len(head)))
         return ActorRef(None, text[s:e], mention=Span.of(text, s, e))
+
+    def _is_person(self, ref: ActorRef) -> bool:
+        """A person: a person actor, or a person the article names whom no actor covers."""
+        if ref.actor:
+            return self._kinds.get(ref.actor) == "person"
+        return ref.name in self._person_names
 
     def _fits(self, ref: ActorRef, pronoun: str) -> bool:
         """False when "he"/"she" cannot be ``ref``: a person of the other gender."""
