@@ -590,7 +590,7 @@ class QuoteFinder:
                 return ActorRef(None, self._full_name(head.doc, name.text), actor.country, None,
                                 Span.of(text, s, e))
             ref = document.ref(actor, mention)
-            if mention.how == "metonym" and actor.kind != "person":
+            if mention.how == "metonym" and actor.kind != "person" and not self._capital(mention.text):
                 # "the White House said": a reader names the body that spoke, not the state
                 ref.name = _LEADING_ARTICLE.sub("", mention.text)
             elif mention.how in ("description", "title") and actor.kind != "person" and actor.kb_id is None:
@@ -606,6 +606,12 @@ class QuoteFinder:
             return ActorRef(last.actor, last.name, last.country, last.sector,
                             Span.of(text, head.idx, head.idx + len(head)))
         return ActorRef(None, text[s:e], mention=Span.of(text, s, e))
+
+    @staticmethod
+    def _capital(text: str) -> bool:
+        """A capital city standing for its government ("Beijing said"), named as the state by
+        a reader, unlike a building or institution ("the White House", "the Kremlin")."""
+        return " " not in text.strip() and not text.lower().startswith("the")
 
     def _is_person(self, ref: ActorRef) -> bool:
         """A person: a person actor, or a person the article names whom no actor covers."""
