@@ -479,7 +479,7 @@ class QuoteFinder:
         words = self.speaker_nouns
         here = ref.mention or Span.of(_text_of(doc), s, e)
         definite = head.tag_ == "NN" and any(t.lower_ in ("the", "this", "that") for t in head.lefts)
-        titled = head.tag_ in ("NN", "NNP") and head.ent_type_ not in ("ORG", "GPE", "NORP") \
+        titled = (head.tag_ == "NN" or head.tag_ == "NNP" and head.ent_type_ not in ("ORG", "GPE")) \
             and any(t.lower_ in ("the", "this", "that") for t in head.lefts)
         # the title's head is not a named person's own word ("the Fox News host": Fox News is
         # named, the host is not)
@@ -590,7 +590,11 @@ class QuoteFinder:
                 return ActorRef(None, self._full_name(head.doc, name.text), actor.country, None,
                                 Span.of(text, s, e))
             ref = document.ref(actor, mention)
-            if mention.how == "metonym" and actor.kind != "person" and not self._capital(mention.text):
+            if actor.kind == "state" and re.fullmatch(r"(?:the\s+)?[A-Z][a-z]+s", mention.text) \
+                    and mention.text.split()[-1] != actor.name:
+                # "Palestinians said", "the Greeks": the people, as the article names them
+                ref.name = mention.text.split()[-1]
+            elif mention.how == "metonym" and actor.kind != "person" and not self._capital(mention.text):
                 # "the White House said": a reader names the body that spoke, not the state
                 ref.name = _LEADING_ARTICLE.sub("", mention.text)
             elif mention.how in ("description", "title") and actor.kind != "person" and actor.kb_id is None:
