@@ -609,6 +609,12 @@ class QuoteFinder:
                 and self._fits(last, head.lower_):
             return ActorRef(last.actor, last.name, last.country, last.sector,
                             Span.of(text, head.idx, head.idx + len(head)))
+        if head is not None and head.lower_ in ("he", "she"):
+            # no one quoted before fits: the last person named before whose gender does
+            person = self._last_person(document, head.idx, head.lower_)
+            if person is not None:
+                return ActorRef(person.id, person.name, person.country, person.sector,
+                                Span.of(text, head.idx, head.idx + len(head)))
         return ActorRef(None, text[s:e], mention=Span.of(text, s, e))
 
     @staticmethod
@@ -616,6 +622,16 @@ class QuoteFinder:
         """A capital city standing for its government ("Beijing said"), named as the state by
         a reader, unlike a building or institution ("the White House", "the Kremlin")."""
         return " " not in text.strip() and not text.lower().startswith("the")
+
+    def _last_person(self, document, before: int, pronoun: str):
+        best = None
+        for a in document.actors:
+            if a.kind != "person" or not self._fits(ActorRef(a.id, a.name), pronoun):
+                continue
+            for m in a.mentions:
+                if m.how == "name" and m.end <= before and (best is None or m.start > best[0]):
+                    best = (m.start, a)
+        return best[1] if best else None
 
     def _is_person(self, ref: ActorRef) -> bool:
         """A person: a person actor, or a person the article names whom no actor covers."""
