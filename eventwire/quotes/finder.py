@@ -590,10 +590,11 @@ class QuoteFinder:
                 return ActorRef(None, self._full_name(head.doc, name.text), actor.country, None,
                                 Span.of(text, s, e))
             ref = document.ref(actor, mention)
-            if actor.kind == "state" and re.fullmatch(r"(?:the\s+)?[A-Z][a-z]+s", mention.text) \
-                    and mention.text.split()[-1] != actor.name:
-                # "Palestinians said", "the Greeks": the people, as the article names them
-                ref.name = mention.text.split()[-1]
+            people = _PEOPLE_OF.search(mention.text) if actor.kind != "person" else None
+            if people and people.group(0) != actor.name and (actor.kind == "state" or actor.sector == "PTY"):
+                # "Palestinians said", "House Democrats", "fellow Conservatives": the people of a
+                # state or the members of a party, as the article names them
+                ref.name = people.group(0)
             elif mention.how == "metonym" and actor.kind != "person" and not self._capital(mention.text):
                 # "the White House said": a reader names the body that spoke, not the state
                 ref.name = _LEADING_ARTICLE.sub("", mention.text)
@@ -681,6 +682,8 @@ class QuoteFinder:
                 q.channel = prev.channel
             prev = q
 
+# the capitalised plural a mention ends with ("Palestinians", "House Democrats")
+_PEOPLE_OF = re.compile(r"(?:[A-Z][\w.'’-]*\s+)*[A-Z][a-z]+s$")
 # "the Korean Central News Agency (KCNA)": a name of capitalised words, then its abbreviation
 _SPELLED = re.compile(r"((?:[A-Z][\w.'’-]*\s+(?:(?:of|for|and|the)\s+)?){1,7}[A-Z][\w.'’-]*)\s+\(([A-Z][A-Za-z]{1,9})\)")
 # "Zelenskyy: …" / "U.N. chief: …" on a line of its own (a headline, a caption, a social card)
