@@ -133,6 +133,9 @@ def test_group_a_name_qualifies_is_the_speaker(pipeline):
     ("Lena Ortiz, a spokeswoman for Biden, said the meeting was cancelled.", "Lena Ortiz"),
     # an agency known by its initials is named in full
     ("The death toll rose to twelve, AFP reported.", "Agence France-Presse"),
+    # a document speaks for the body written next to it where the article first mentions it
+    ("Lena Ortiz spoke first. The Harbour Safety Board report came out on Monday.\n"
+     "The report said the crane had failed twice.", "Harbour Safety Board"),
     # an abbreviation the article spells out
     ("The Global Shipping Council (GSC) met on Monday. The GSC said exports had fallen.", "Global Shipping Council"),
 ])

@@ -495,6 +495,9 @@ class QuoteFinder:
             return ref
         lemma = head.lemma_.lower()
         if lemma in words["documents"] and definite:
+            issuer = self._issuer(doc, document, head, s)
+            if issuer is not None:
+                return ActorRef(issuer.actor, issuer.name, issuer.country, issuer.sector, here)
             prior = next((h for h in reversed(history) if h.mention and h.mention.start < s
                           and s - h.mention.start < 1500), None)
             if prior is not None:
@@ -516,6 +519,36 @@ class QuoteFinder:
             # likely still those of the one quoted just before
             return ActorRef(last.actor, last.name, last.country, last.sector, here)
         return ref
+
+    def _issuer(self, doc, document, head, before: int) -> Optional[ActorRef]:
+        """Who issued "the report": the body named in the sentence that first mentioned a report
+        ("a report by the Defense Intelligence Agency", "the review board's report")."""
+        text = _text_of(doc)
+        word = re.compile(rf"\b{re.escape(head.lower_)}\b", re.I)
+        first = next((m.start() for m in word.finditer(text, 0, before) if m.start() < before - len(head.text)), None)
+        if first is None:
+            return None
+        sent = doc.char_span(first, first + len(head.text), alignment_mode="expand")
+        if sent is None:
+            return None
+        # the issuer is written next to the word: "the review board's report", "the agency
+        # issued a statement", "a report by the UN"
+        a = max(sent.sent.start_char, first - 40)
+        m_after = re.match(r"\s+(?:by|from|of)\s+", text[first + len(head.text):first + len(head.text) + 10])
+        b = first + len(head.text) + (m_after.end() + 1 if m_after else 0)
+        best = None
+        for actor in document.actors:
+            if actor.kind in ("person", "state"):
+                continue
+            for m in actor.mentions:
+                if a <= m.start < b and m.end <= max(b, first) + 60 and m.how in ("name", "metonym") \
+                        and (best is None or abs(m.start - first) < best[0]):
+                    best = (abs(m.start - first), ActorRef(actor.id, actor.name, actor.country, actor.sector))
+        for ent in sent.sent.ents:
+            if ent.label_ == "ORG" and a <= ent.start_char < b and (best is None or abs(ent.start_char - first) < best[0]) \
+                    and not document.mentions_in(ent.start_char, ent.end_char):
+                best = (abs(ent.start_char - first), ActorRef(None, _LEADING_ARTICLE.sub("", ent.text)))
+        return best[1] if best else None
 
     def _named_before(self, doc, document, before: int, word: Optional[str], media: bool = False):
         """The nearest organisation named before ``before`` whose name has ``word`` (any
