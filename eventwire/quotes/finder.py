@@ -409,9 +409,10 @@ class QuoteFinder:
         text = _text_of(doc)
         self._kinds = {a.id: a.kind for a in document.actors}
         kb = load_kb().entries
-        # actors with a name in the article (not only a description such as "the speaker")
+        # people the article names in full, whether or not an actor covers them
         self._person_names = {e.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
         self._text_only = {a.id for a in document.actors if a.kb_id is None}
+        # actors with a name in the article (not only a description such as "the speaker")
         self._named = {a.id for a in document.actors if any(m.how == "name" for m in a.mentions)}
         self._genders = {a.id: person_gender(a.name, kb[a.kb_id].gender if a.kb_id in kb else None)
                          for a in document.actors if a.kind == "person"}
