@@ -140,6 +140,23 @@ def test_surname_after_full_name_is_the_same_person(actors_only):
     assert a.name == "Oleksiy Goncharenko" and len(a.mentions) == 2
 
 
+def test_a_full_name_with_another_first_name_is_not_the_known_person(actors_only):
+    # the knowledge base knows Mark Carney; a Jay Carney in 2013 is someone else, and so is his
+    # bare surname later on
+    actors = _actors(actors_only, "White House press secretary Jay Carney said the talks failed. Carney added more.",
+                     published="2013-05-01")
+    a = _find(actors, "Carney")
+    assert a.name == "Jay Carney" and a.kb_id is None and len(a.mentions) == 2
+    assert not any(x.kb_id == "person:mark-carney" for x in actors)
+    actors = _actors(actors_only, "Prime Minister Mark Carney said so. Carney added more.", published="2025-06-01")
+    assert _find(actors, "Carney").kb_id == "person:mark-carney"
+
+
+def test_pronouns_find_a_person_the_kb_does_not_know_by_first_name(actors_only):
+    actors = _actors(actors_only, "Ahmed Qasim met Louisa Brandt in the capital. She said the talks went well.")
+    assert any(m.text == "She" for m in _find(actors, "Louisa Brandt").mentions)
+
+
 def test_both_countries_is_the_pair(actors_only):
     actors = _actors(actors_only, "India and Pakistan agreed to a ceasefire. Both countries said it would hold.")
     pair = sorted(a.name for a in actors if any(m.how == "group" for m in a.mentions))

@@ -124,6 +124,33 @@ def test_group_a_name_qualifies_is_the_speaker(pipeline):
     assert q.speaker.name == "Senior U.S. officials" and q.speaker.country == "USA"
 
 
+@pytest.mark.parametrize("text, speaker", [
+    # the people around a person speak, not the person
+    ("The Biden administration said it would send more air defence systems.", "Biden administration"),
+    # a short title before the name, then the title in full
+    ("Sen. Tammy Baldwin voted against the bill. “This is a bad deal,” the senator said.", "Tammy Baldwin"),
+    # the person named in apposition, not the one the title is about
+    ("Lena Ortiz, a spokeswoman for Biden, said the meeting was cancelled.", "Lena Ortiz"),
+    # an agency known by its initials is named in full
+    ("The death toll rose to twelve, AFP reported.", "Agence France-Presse"),
+    # a document speaks for the body written next to it where the article first mentions it
+    ("Lena Ortiz spoke first. The Harbour Safety Board report came out on Monday.\n"
+     "The report said the crane had failed twice.", "Harbour Safety Board"),
+    # an abbreviation the article spells out
+    ("The Global Shipping Council (GSC) met on Monday. The GSC said exports had fallen.", "Global Shipping Council"),
+])
+def test_speakers_as_a_reader_names_them(pipeline, text, speaker):
+    quotes = quotes_of(pipeline, text)
+    assert quotes and quotes[-1].speaker.name == speaker
+
+
+def test_he_is_not_the_woman_quoted_before(pipeline):
+    text = ("Maria Keller met Tom Adler in Vienna. “We made progress,” Keller said.\n"
+            "Adler spoke later. The talks had stalled, he said.")
+    quotes = quotes_of(pipeline, text)
+    assert quotes[-1].speaker.name != "Maria Keller"
+
+
 @pytest.mark.parametrize("text, speaker, content_start", [
     ("Officials said the convoy had crossed the border overnight.", "Officials", "the convoy"),
     ("The ministry warned that further strikes would follow.", "The ministry", "that further"),

@@ -37,6 +37,21 @@ def words() -> dict:
     return {k: frozenset(str(w).lower() for w in v or ()) for k, v in data.items()}
 
 
+@lru_cache(maxsize=1)
+def _first_names() -> dict:
+    data = load_yaml("actors", "first_names.yaml") or {}
+    return {str(n).lower(): g[0] for g in ("male", "female") for n in data.get(g) or ()}
+
+
+def person_gender(name: str, kb_gender: Optional[str] = None) -> Optional[str]:
+    """"m", "f" or None: the knowledge base's gender, else the one its first name nearly always
+    has (``data/actors/first_names.yaml``)."""
+    if kb_gender:
+        return kb_gender
+    parts = name.split()
+    return _first_names().get(parts[0].lower()) if len(parts) > 1 else None
+
+
 def is_count_word(tok) -> bool:
     """A numeral or a word of a count ("about", "dozens", "at least")."""
     return tok.like_num or tok.pos_ == "NUM" or tok.lower_ in words()["quantity_words"]

@@ -32,7 +32,7 @@ from typing import Optional
 
 from ..model import Actor, Document, Mention
 from .kb import Entry, KnowledgeBase, load_kb
-from .kinds import in_location_role, strip_count, words
+from .kinds import in_location_role, person_gender, strip_count, words
 
 MOD_DEPS = {"compound", "amod", "poss", "nmod", "flat", "nummod", "det", "case", "quantmod", "npadvmod"}
 NOUNISH = {"NOUN", "PROPN"}
@@ -131,6 +131,7 @@ class _Run:
         spaces = [t.whitespace_ for t in doc]
         punct = [t.is_punct or t.is_space for t in doc]
         starts = kb.first_words
+        blocked = set()
         i = 0
         while i < n:
             first = texts[i]
@@ -147,6 +148,14 @@ class _Run:
                 cands = kb.lookup(surface)
                 if cands:
                     found = Hit(i, i + L, *self._choose(cands))
+                    if self._other_first_name(found):
+                        # later bare "Carney"s are that other person too, unless the known one
+                        # holds office then (a "Melania Trump" leaves "Trump" to the president)
+                        if not any(r.holds(self.date) for r in found.entry.roles):
+                            blocked.add(found.entry.id)
+                        found = None
+                    elif found.entry.id in blocked and found.end - found.start == 1:
+                        found = None
                     break
                 if L == 1 and surface.endswith("s") and surface[:1].isupper():
                     cands = [c for c in kb.lookup(surface[:-1]) if c[1] == "adjective"]
@@ -164,6 +173,20 @@ class _Run:
                 i = found.end
             else:
                 i += 1
+
+    def _other_first_name(self, hit: Hit) -> bool:
+        """True when a known person's surname is the end of a full name whose first name is not
+        theirs ("Jay Carney" is not the KB's "Mark Carney"): that person is someone else."""
+        e = hit.entry
+        if e is None or e.kind != "person" or hit.how != "name" or hit.end - hit.start != 1 or hit.start == 0:
+            return False
+        prev = self.doc[hit.start - 1]
+        first = prev.text.lower()
+        # a first name the name lists know, not any capitalised word ("Team Obama")
+        if person_gender(f"{prev.text} {hit.entry.name}") is None:
+            return False
+        known = {w.lower() for n in (e.name,) + tuple(e.aliases) for w in n.split()[:-1]}
+        return bool(known) and first not in known
 
     def _choose(self, cands) -> tuple[Entry, str]:
         if len(cands) == 1:
@@ -761,9 +784,8 @@ class _Run:
         return best
 
     def _gender(self, a: Actor) -> Optional[str]:
-        if a.kb_id and a.kb_id in self.kb.entries:
-            return self.kb.entries[a.kb_id].gender
-        return None
+        kb = self.kb.entries[a.kb_id].gender if a.kb_id and a.kb_id in self.kb.entries else None
+        return person_gender(a.name, kb)
 
     def _in_quote(self, c: int) -> bool:
         return any(s <= c < e for s, e in self.quotes)

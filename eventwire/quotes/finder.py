@@ -28,6 +28,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..actors.kb import load_kb
+from ..actors.kinds import person_gender
 from ..model import ActorRef, Document, Quote, Span
 from .marks import _strip, _yaml, find_quoted, lexicon
 from .speakers import (PRONOUNS, SUBJECT_DEPS, _JOINT, _JOINT_STATES, _LEADING_ARTICLE, _best_mention,
@@ -59,8 +61,9 @@ class QuoteFinder:
         self.nlp = nlp
         self.lex = lexicon()
         nouns = _yaml("speaker_nouns.yaml") or {}
+        self.short_forms = {str(k): str(v) for k, v in (_yaml("speaker_names.yaml") or {}).items()}
         self.speaker_nouns = {k: frozenset(w.lower() for w in nouns.get(k) or [])
-                              for k in ("documents", "bodies", "media", "people")}
+                              for k in ("documents", "bodies", "media", "people", "entourage")}
 
     # public entry point --------------------------------------------------------------------
     def annotate(self, doc, document: Document) -> None:
@@ -405,6 +408,14 @@ class QuoteFinder:
     def _resolve(self, doc, document: Document, found: list[_Found]) -> None:
         text = _text_of(doc)
         self._kinds = {a.id: a.kind for a in document.actors}
+        kb = load_kb().entries
+        # people the article names in full, whether or not an actor covers them
+        self._person_names = {e.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
+        self._text_only = {a.id for a in document.actors if a.kb_id is None}
+        # actors with a name in the article (not only a description such as "the speaker")
+        self._named = {a.id for a in document.actors if any(m.how == "name" for m in a.mentions)}
+        self._genders = {a.id: person_gender(a.name, kb[a.kb_id].gender if a.kb_id in kb else None)
+                         for a in document.actors if a.kind == "person"}
         last: Optional[ActorRef] = None
         history: list[ActorRef] = []      # speakers so far, in text order
         for f in found:
@@ -439,9 +450,27 @@ class QuoteFinder:
                 nxt = next((g for g in found[i + 1:] if g.parent is None and g.speaker is not None), None)
                 if nxt is not None and nxt.para - f.para <= 1:
                     f.speaker = nxt.speaker
+        spelled = self._spelled_out(text)
         for f in found:
             if f.parent is not None:
                 f.speaker = f.parent.speaker
+            elif f.speaker is not None and (f.speaker.actor is None or f.speaker.actor in self._text_only):
+                short = _LEADING_ARTICLE.sub("", f.speaker.name.strip())
+                full = spelled.get(short) or self.short_forms.get(short)
+                if full:
+                    sp = f.speaker
+                    f.speaker = ActorRef(sp.actor, full, sp.country, sp.sector, sp.mention)
+
+    @staticmethod
+    def _spelled_out(text: str) -> dict:
+        """Abbreviations the article spells out: "the Korean Central News Agency (KCNA)"."""
+        out = {}
+        for m in _SPELLED.finditer(text):
+            full, short = _LEADING_ARTICLE.sub("", m.group(1)), m.group(2)
+            words = full.split()
+            if len(words) >= 2 and "".join(w[0] for w in words if w[0].isupper()).upper().startswith(short.upper()[:2]):
+                out[short] = full
+        return out
 
     def _stand_in(self, doc, document, f: _Found, head, s: int, e: int, ref: ActorRef,
                   last: Optional[ActorRef], history: list) -> ActorRef:
@@ -451,7 +480,13 @@ class QuoteFinder:
         words = self.speaker_nouns
         here = ref.mention or Span.of(_text_of(doc), s, e)
         definite = head.tag_ == "NN" and any(t.lower_ in ("the", "this", "that") for t in head.lefts)
-        if head.tag_ == "NN" and definite and self._kinds.get(ref.actor) in (None, "group"):
+        titled = (head.tag_ == "NN" or head.tag_ == "NNP" and head.ent_type_ not in ("ORG", "GPE")) \
+            and any(t.lower_ in ("the", "this", "that") for t in head.lefts)
+        # the title's head is not a named person's own word ("the Fox News host": Fox News is
+        # named, the host is not)
+        person_at_head = ref.actor in self._named and self._kinds.get(ref.actor) == "person" \
+            and ref.mention is not None and ref.mention.start <= head.idx < ref.mention.end
+        if titled and not person_at_head:
             person = _titled_before(doc, head, s)
             if person is not None:
                 # "the Fox News host" after "Fox News host Tucker Carlson": the person so titled
@@ -461,6 +496,9 @@ class QuoteFinder:
             return ref
         lemma = head.lemma_.lower()
         if lemma in words["documents"] and definite:
+            issuer = self._issuer(doc, document, head, s)
+            if issuer is not None:
+                return ActorRef(issuer.actor, issuer.name, issuer.country, issuer.sector, here)
             prior = next((h for h in reversed(history) if h.mention and h.mention.start < s
                           and s - h.mention.start < 1500), None)
             if prior is not None:
@@ -475,7 +513,43 @@ class QuoteFinder:
         if f.cue is not None and not isinstance(f.cue, tuple) and f.direct and ref.actor is None \
                 and lemma not in words["people"] and last is not None and f.partial:
             return last
+        if ref.actor is None and head.pos_ == "NOUN" and last is not None and head.ent_type_ == "" \
+                and not any(lemma in words[k] or head.lower_ in words[k] for k in ("people", "bodies", "documents", "media")) \
+                and last.mention is not None and self._para(s) - self._para(last.mention.start) <= 1:
+            # "the conversations", "a waiver": a subject that cannot speak; the words are most
+            # likely still those of the one quoted just before
+            return ActorRef(last.actor, last.name, last.country, last.sector, here)
         return ref
+
+    def _issuer(self, doc, document, head, before: int) -> Optional[ActorRef]:
+        """Who issued "the report": the body named in the sentence that first mentioned a report
+        ("a report by the Defense Intelligence Agency", "the review board's report")."""
+        text = _text_of(doc)
+        word = re.compile(rf"\b{re.escape(head.lower_)}\b", re.I)
+        first = next((m.start() for m in word.finditer(text, 0, before) if m.start() < before - len(head.text)), None)
+        if first is None:
+            return None
+        sent = doc.char_span(first, first + len(head.text), alignment_mode="expand")
+        if sent is None:
+            return None
+        # the issuer is written next to the word: "the review board's report", "the agency
+        # issued a statement", "a report by the UN"
+        a = max(sent.sent.start_char, first - 40)
+        m_after = re.match(r"\s+(?:by|from|of)\s+", text[first + len(head.text):first + len(head.text) + 10])
+        b = first + len(head.text) + (m_after.end() + 1 if m_after else 0)
+        best = None
+        for actor in document.actors:
+            if actor.kind in ("person", "state"):
+                continue
+            for m in actor.mentions:
+                if a <= m.start < b and m.end <= max(b, first) + 60 and m.how in ("name", "metonym") \
+                        and (best is None or abs(m.start - first) < best[0]):
+                    best = (abs(m.start - first), ActorRef(actor.id, actor.name, actor.country, actor.sector))
+        for ent in sent.sent.ents:
+            if ent.label_ == "ORG" and a <= ent.start_char < b and (best is None or abs(ent.start_char - first) < best[0]) \
+                    and not document.mentions_in(ent.start_char, ent.end_char):
+                best = (abs(ent.start_char - first), ActorRef(None, _LEADING_ARTICLE.sub("", ent.text)))
+        return best[1] if best else None
 
     def _named_before(self, doc, document, before: int, word: Optional[str], media: bool = False):
         """The nearest organisation named before ``before`` whose name has ``word`` (any
@@ -509,7 +583,7 @@ class QuoteFinder:
                                 countries.pop() if len(countries) == 1 else None, None, Span.of(text, s, e))
         named = _named_person(head) if head is not None else None
         if named is not None and not any(m.start <= named.start_char < m.end and a.kind == "person"
-                                         for a, m in found):
+                                         and named.text.split()[-1] in a.name for a, m in found):
             # "Henry Connelly, a spokesman for Pelosi", "Pence's chief of staff, Marc Short": the
             # person named as the speaker, though only the other name is a known actor
             country = next((a.country for a, m in found), None)
@@ -524,13 +598,19 @@ class QuoteFinder:
                 return ActorRef(None, " and ".join(names[:-1]) + " and " + names[-1] if len(names) > 2 else
                                 f"{names[0]} and {names[1]}", countries.pop() if len(countries) == 1 else None,
                                 None, Span(mention.start, mention.end, mention.text))
-            if head is not None and head.lower_ in ("he", "she") and last is not None and last.actor \
-                    and mention.how == "pronoun" and actor.id != last.actor and self._kinds.get(last.actor) == "person":
+            if head is not None and head.lower_ in ("he", "she") and last is not None and self._is_person(last) \
+                    and mention.how == "pronoun" and actor.id != last.actor and self._fits(last, head.lower_):
                 # "…,” he said: a pronoun speaker is the one quoted just before, more often than
                 # the last person the text named (who is usually the one talked about).
                 return ActorRef(last.actor, last.name, last.country, last.sector,
                                 Span.of(text, head.idx, head.idx + len(head)))
             covers = head is not None and mention.start <= head.idx < mention.end
+            if head is not None and actor.kind == "person" and mention.how == "name" and head.pos_ == "NOUN" \
+                    and head.lower_ in self.speaker_nouns["entourage"] and head.ent_type_ != "PERSON" \
+                    and any(t.idx >= mention.start and t.dep_ in ("compound", "poss", "nmod") for t in head.lefts):
+                # "the Obama administration", "the Romney campaign": the people around the person
+                phrase = _LEADING_ARTICLE.sub("", text[s:e])
+                return ActorRef(None, phrase, actor.country, None, Span.of(text, s, e))
             if head is not None and not covers and head.pos_ == "NOUN" and _modifies(mention, head):
                 # "Obama administration officials", "a senior U.S. official", "a spokesman for
                 # Netanyahu": the speaker is the group or official the name qualifies, named as
@@ -544,7 +624,12 @@ class QuoteFinder:
                 return ActorRef(None, self._full_name(head.doc, name.text), actor.country, None,
                                 Span.of(text, s, e))
             ref = document.ref(actor, mention)
-            if mention.how == "metonym" and actor.kind != "person":
+            people = _PEOPLE_OF.search(mention.text) if actor.kind != "person" else None
+            if people and people.group(0) != actor.name and (actor.kind == "state" or actor.sector == "PTY"):
+                # "Palestinians said", "House Democrats", "fellow Conservatives": the people of a
+                # state or the members of a party, as the article names them
+                ref.name = people.group(0)
+            elif mention.how == "metonym" and actor.kind != "person" and not self._capital(mention.text):
                 # "the White House said": a reader names the body that spoke, not the state
                 ref.name = _LEADING_ARTICLE.sub("", mention.text)
             elif mention.how in ("description", "title") and actor.kind != "person" and actor.kb_id is None:
@@ -555,10 +640,47 @@ class QuoteFinder:
             elif actor.kind == "person" and actor.kb_id is None and len(ref.name.split()) == 1:
                 ref.name = self._full_name(head.doc if head is not None else None, ref.name)
             return ref
-        if head is not None and head.lower_ in PRONOUNS and last is not None and head.lower_ != "i":
+        if head is not None and head.lower_ in PRONOUNS and last is not None and head.lower_ != "i" \
+                and self._fits(last, head.lower_):
             return ActorRef(last.actor, last.name, last.country, last.sector,
                             Span.of(text, head.idx, head.idx + len(head)))
+        if head is not None and head.lower_ in ("he", "she"):
+            # no one quoted before fits: the last person named before whose gender does
+            person = self._last_person(document, head.idx, head.lower_)
+            if person is not None:
+                return ActorRef(person.id, person.name, person.country, person.sector,
+                                Span.of(text, head.idx, head.idx + len(head)))
         return ActorRef(None, text[s:e], mention=Span.of(text, s, e))
+
+    @staticmethod
+    def _capital(text: str) -> bool:
+        """A capital city standing for its government ("Beijing said"), named as the state by
+        a reader, unlike a building or institution ("the White House", "the Kremlin")."""
+        return " " not in text.strip() and not text.lower().startswith("the")
+
+    def _last_person(self, document, before: int, pronoun: str):
+        best = None
+        for a in document.actors:
+            if a.kind != "person" or not self._fits(ActorRef(a.id, a.name), pronoun):
+                continue
+            for m in a.mentions:
+                if m.how == "name" and m.end <= before and (best is None or m.start > best[0]):
+                    best = (m.start, a)
+        return best[1] if best else None
+
+    def _is_person(self, ref: ActorRef) -> bool:
+        """A person: a person actor, or a person the article names whom no actor covers."""
+        if ref.actor:
+            return self._kinds.get(ref.actor) == "person"
+        return ref.name in self._person_names
+
+    def _fits(self, ref: ActorRef, pronoun: str) -> bool:
+        """False when "he"/"she" cannot be ``ref``: a person of the other gender."""
+        want = {"he": "m", "she": "f"}.get(pronoun)
+        if want is None:
+            return True
+        have = self._genders.get(ref.actor) if ref.actor else person_gender(ref.name)
+        return have in (None, want)
 
     def _full_name(self, doc, name: str) -> str:
         """A person named by one word ("Kim", "Gao") under the fullest name the article gives
@@ -594,6 +716,10 @@ class QuoteFinder:
                 q.channel = prev.channel
             prev = q
 
+# the capitalised plural a mention ends with ("Palestinians", "House Democrats")
+_PEOPLE_OF = re.compile(r"(?:[A-Z][\w.'’-]*\s+)*[A-Z][a-z]+s$")
+# "the Korean Central News Agency (KCNA)": a name of capitalised words, then its abbreviation
+_SPELLED = re.compile(r"((?:[A-Z][\w.'’-]*\s+(?:(?:of|for|and|the)\s+)?){1,7}[A-Z][\w.'’-]*)\s+\(([A-Z][A-Za-z]{1,9})\)")
 # "Zelenskyy: …" / "U.N. chief: …" on a line of its own (a headline, a caption, a social card)
 _HEADLINE = re.compile(r"(?m)^[ \t]*((?:[A-Z][\w.'’-]*[ \t]?){1,4}?)[ \t]*:[ \t]+(\S[^\n]{8,200}?)[ \t]*$")
 _TITLE_SMALL = frozenset("a an and the of in on for to at by with from or de la".split())

@@ -3,7 +3,10 @@ around it, the best actor mention in it, groups a name qualifies, joint speakers
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
+
+from ..datafiles import load_yaml
 
 from ..model import Actor, ActorRef, Document, Mention
 
@@ -41,16 +44,27 @@ def _last_two(document: Document, before: int, person: bool) -> Optional[tuple]:
     return None
 
 
+@lru_cache(maxsize=1)
+def _title_short() -> dict:
+    data = (load_yaml("quotes", "speaker_nouns.yaml") or {}).get("title_short") or {}
+    return {str(k).lower(): frozenset(str(n).lower() for n in v or ()) for k, v in data.items()}
+
+
 def _titled_before(doc, head, before: int):
     """The nearest person named before ``before`` with ``head``'s noun as a title next to the
     name ("Fox News host Tucker Carlson", "Charles Schumer, the New York Democrat")."""
     word = head.lower_
     text = _text_of(doc)
     best = None
+    shorts = [k for k, nouns in _title_short().items() if word in nouns]
     for ent in doc.ents:
         if ent.label_ != "PERSON" or ent.end_char > before or len(ent) < 2:
             continue
         left = text[max(0, ent.start_char - 40):ent.start_char].lower()
+        if any(left.rstrip().endswith(k) and (len(left.rstrip()) == len(k) or not left.rstrip()[-len(k) - 1].isalpha())
+               for k in shorts):
+            best = ent          # "Sen. Mark Warner" … "the senator"
+            continue
         right = text[ent.end_char:ent.end_char + 60].lower()
         if re.search(rf"\b{re.escape(word)}\W*$", left) or re.match(rf",\s+(?:a|an|the)\s+(?:[\w.'’-]+\s+){{0,4}}{re.escape(word)}\b", right):
             best = ent
