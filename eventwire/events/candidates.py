@@ -105,6 +105,12 @@ def same_state(a, b) -> bool:
     return any(x.kind == "person" and x.sector == "GOV" and y.kind == "state" for x, y in ((a, b), (b, a)))
 
 
+def same_entity(a, b) -> bool:
+    """Two actors of one document that are one entity ("President Trump" and "Donald J. Trump"
+    found apart): nobody acts on themself."""
+    return a.kb_id is not None and a.kb_id == b.kb_id and a.kind == b.kind or a.name == b.name
+
+
 def _state_level(actor) -> bool:
     return actor.kind == "state" or actor.kind == "organisation" and actor.sector == "GOV" and not actor.role
 
@@ -149,7 +155,7 @@ def candidates(doc, document, sent: SpacySpan) -> list[Candidate]:
     out = []
     for a in sides:
         for b in sides:
-            if a is b or a.actor.id == b.actor.id or same_state(a.actor, b.actor):
+            if a is b or a.actor.id == b.actor.id or same_state(a.actor, b.actor) or same_entity(a.actor, b.actor):
                 continue
             if a.anchor.i == b.anchor.i:
                 # "the two sides": both parties on one group mention act together
