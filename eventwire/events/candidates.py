@@ -92,17 +92,22 @@ def is_party(mention) -> bool:
     return can_be_party(mention) and not NEGATED_GROUP.search(mention.text.strip())
 
 
-def same_state(a, b) -> bool:
+def same_state(a, b, titled: bool = False) -> bool:
     """Two mentions of one state's government ("the Kremlin" and "Russia", "Moscow" and "Russia"),
-    or one of its officials and the state: a state does not act on itself. Two people, a party and a government, or a court and a
-    president of one country are other actors and stay (domestic events are events)."""
+    or one of its officials and the state: a state does not act on itself. Two people, a party
+    and a government, or a court and a president of one country are other actors and stay
+    (domestic events are events)."""
     if not DROP_SAME_STATE or a is None or b is None or not a.country or a.country != b.country:
         return False
     if _state_level(a) and _state_level(b):
         return True
-    # a government official and the state they serve ("Kremlin spokesman Peskov" and "Russia"):
+    # a government official and the state or government they serve ("Kremlin spokesman Peskov"
+    # and "Russia" or "Moscow"):
     # the official speaks for the state, not to or about it as another party
-    return any(x.kind == "person" and x.sector == "GOV" and y.kind == "state" for x, y in ((a, b), (b, a)))
+    # — unless the official is a bare title ("the president"), whose country the actor stage
+    # may have guessed from the very state the sentence is about
+    return not titled and any(x.kind == "person" and x.sector == "GOV" and _state_level(y)
+                              for x, y in ((a, b), (b, a)))
 
 
 def same_entity(a, b) -> bool:
@@ -155,7 +160,8 @@ def candidates(doc, document, sent: SpacySpan) -> list[Candidate]:
     out = []
     for a in sides:
         for b in sides:
-            if a is b or a.actor.id == b.actor.id or same_state(a.actor, b.actor) or same_entity(a.actor, b.actor):
+            if a is b or a.actor.id == b.actor.id or same_entity(a.actor, b.actor) or same_state(
+                    a.actor, b.actor, "title" in (a.mention.how, b.mention.how)):
                 continue
             if a.anchor.i == b.anchor.i:
                 # "the two sides": both parties on one group mention act together

@@ -127,7 +127,7 @@ class EventCoder:
                                 doc.char_span(fe.trigger.start, fe.trigger.end, alignment_mode="expand").root,
                                 fe.type)
                             and not cands_mod.same_state(document.actor(fe.source.actor),
-                                                         document.actor(fe.target.actor))):
+                                                         document.actor(fe.target.actor), titled=True)):
                         continue
                     have.add(key)
                     if joint:
