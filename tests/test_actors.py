@@ -312,3 +312,14 @@ def test_bare_title_is_the_holder_in_the_state_the_article_is_about(actors_only)
 def test_party_plural_with_its_parties_below_stays(actors_only):
     actors = _actors(actors_only, "The leaders of Kenya, Uganda and Rwanda condemned the raid.", "2024-03-01")
     assert any(m.text.startswith("The leaders") for a in actors for m in a.mentions)
+
+
+def test_the_president_is_not_a_former_one_named_later(actors_only):
+    # a former holder named after the current one: "the president" is still the one in office
+    text = ("President Barack Obama wants to shut the detention camp. The camp was opened under "
+            "President George W. Bush in 2002. Republicans say the president needs Congress to close it.")
+    actors = _actors(actors_only, text, "2015-11-11")
+    bush = _find(actors, "President George W. Bush")
+    assert bush.role == "former president"
+    assert not any(m.text == "the president" for m in bush.mentions)
+    assert _find(actors, "the president").name == "Barack Obama"

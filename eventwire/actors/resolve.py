@@ -667,7 +667,10 @@ class _Run:
         # "the president" with no country: the person with that title already in the article
         best = None
         for a in self.actors.values():
-            if a.kind == "person" and a.role and (a.role.lower() == title or a.role.lower().endswith(" " + title)):
+            # "former president" ends in "president" but holds no title: "the president" is the
+            # one in office (a former holder named earlier is not who "the president" means)
+            if a.kind == "person" and a.role and not a.role.lower().startswith(("former ", "ex-")) and (
+                    a.role.lower() == title or a.role.lower().endswith(" " + title)):
                 last = max((m.start for m in a.mentions), default=-1)
                 if best is None or last > best[0]:
                     best = (last, a)

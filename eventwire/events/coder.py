@@ -121,8 +121,13 @@ class EventCoder:
                     if fe.confidence < self.frame_floor or key in have or joint and (
                             fe.type, key[2], key[1]) in have or not (
                             fe.source and fe.source.actor and fe.target and fe.target.actor
-                            and all(r.mention is None or cands_mod.can_be_party(r.mention)
-                                    for r in (fe.source, fe.target))):
+                            and all(r.mention is None or cands_mod.is_party(r.mention)
+                                    for r in (fe.source, fe.target))
+                            and not self._intent_to_hostile(
+                                doc.char_span(fe.trigger.start, fe.trigger.end, alignment_mode="expand").root,
+                                fe.type)
+                            and not cands_mod.same_state(document.actor(fe.source.actor),
+                                                         document.actor(fe.target.actor), titled=True)):
                         continue
                     have.add(key)
                     if joint:
@@ -132,6 +137,22 @@ class EventCoder:
                     fe.id = f"E{n}"
                     document.events.append(fe)
                     self._link_quote(fe, document)
+
+    def _intent_to_hostile(self, trig: Token, plover: str) -> bool:
+        """"Willing to ramp up pressure", "ready to impose sanctions": an adjective of readiness
+        states cooperation only when what it is ready for is cooperative. When its complement
+        holds a word of conflict (quad class 3 or 4), the act is that word's own event (a threat,
+        a sanction), not an agreement."""
+        if plover not in ("AGREE", "CONSULT", "COOPERATE", "SUPPORT") or trig.pos_ != "ADJ":
+            return False
+        for comp in trig.children:
+            if comp.dep_ not in ("xcomp", "prep"):
+                continue
+            for t in comp.subtree:
+                entry = cands_mod._lex(self.ont, t)
+                if entry is not None and self.ont.code_for(entry.plover, entry.cameo).quad_class >= 3:
+                    return True
+        return False
 
     def _frame_of(self, c, plover: str, joint: bool = False) -> Frame:
         trig = cands_mod.trigger_for(c, plover, self.ont)
@@ -162,6 +183,8 @@ class EventCoder:
                         document: Document) -> Optional[Event]:
         frame = self._frame_of(c, plover, joint)
         trig, entry, gov = frame.trigger, frame.entry, frame.governor
+        if self._intent_to_hostile(trig, plover):
+            return None
         cameo = self.ont.code_for(plover, entry.cameo if entry else None)
         source = document.ref(c.source.actor, c.source.mention)
         target = document.ref(c.target.actor, c.target.mention) if c.target is not None else None

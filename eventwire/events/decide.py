@@ -125,6 +125,10 @@ def decide(model: PairModel, cands: list, probs: np.ndarray, threshold: Optional
             if key not in best or best[key][2] < prob:
                 best[key] = (c, typ, prob, False)
     out = []
+    # the codes of the parties (a country or IGO), as opposed to uncoded groups keyed by actor id
+    coded = {b[0].source.actor.country for b in best.values()} | {
+        b[0].target.actor.country for b in best.values() if b[0].target is not None}
+    coded.discard(None)
     for key, (c, typ, prob, _) in best.items():
         typ_, src, tgt = key
         if tgt is not None and (typ_, tgt, src) in best:
@@ -136,6 +140,10 @@ def decide(model: PairModel, cands: list, probs: np.ndarray, threshold: Optional
             continue
         if tgt is None and any(k[0] == typ_ and k[1] == src and k[2] is not None for k in best):
             continue   # the same act with a named other party is already there
+        if tgt is not None and not c.target.actor.country and any(
+                k[0] == typ_ and src in (k[1], k[2]) and k != key and k[1] in coded and k[2] in coded
+                for k in best):
+            continue   # "the two sides agreed to exchange prisoners": the act is between the sides
         out.append((c, typ, model.calibrated(prob), typ in JOINT))
     return out
 
