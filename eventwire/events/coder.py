@@ -61,6 +61,10 @@ class EventCoder:
         self.status_trust_rule = True
         self.frame_floor = 0.5
         self.frame_scale = 0.5
+        # a sure frame of these types is kept with no target ("We will not accept these terms,"
+        # said the prime minister): on realnews_dev, REJECT alone gives type F1 .563 -> .565 and
+        # full F1 .346 -> .342; adding CONCEDE, PROTEST, MOBILIZE and THREATEN costs more full F1
+        self.one_sided_types = frozenset({"REJECT"})
 
     # -- the learned coder -------------------------------------------------------------
     def annotate_learned(self, doc, document: Document, threshold: Optional[float] = None,
@@ -118,16 +122,22 @@ class EventCoder:
                 for fe in near:
                     key = (fe.type, _country_of(fe.source), _country_of(fe.target))
                     joint = fe.undirected or fe.type in decide_mod.JOINT
+                    one_sided = fe.target is None and fe.type in self.one_sided_types
+                    if one_sided and any(e.type == fe.type and _country_of(e.source) == key[1]
+                                         for e in document.events if e.sentence.start == sent.start_char):
+                        continue   # the act is already coded for this party, with a target
                     if fe.confidence < self.frame_floor or key in have or joint and (
                             fe.type, key[2], key[1]) in have or not (
-                            fe.source and fe.source.actor and fe.target and fe.target.actor
+                            fe.source and fe.source.actor
+                            and (one_sided or fe.target and fe.target.actor)
                             and all(r.mention is None or cands_mod.is_party(r.mention)
-                                    for r in (fe.source, fe.target))
+                                    for r in (fe.source, fe.target) if r is not None)
                             and not self._intent_to_hostile(
                                 doc.char_span(fe.trigger.start, fe.trigger.end, alignment_mode="expand").root,
                                 fe.type)
-                            and not cands_mod.same_state(document.actor(fe.source.actor),
-                                                         document.actor(fe.target.actor), titled=True)):
+                            and not (fe.target is not None and cands_mod.same_state(
+                                document.actor(fe.source.actor), document.actor(fe.target.actor),
+                                titled=True))):
                         continue
                     have.add(key)
                     if joint:
@@ -182,7 +192,7 @@ class EventCoder:
     def _code_candidate(self, c, plover: str, prob: float, joint: bool, sent: SpacySpan,
                         document: Document) -> Optional[Event]:
         frame = self._frame_of(c, plover, joint)
-        trig, entry, gov = frame.trigger, frame.entry, frame.governor
+        trig, entry = frame.trigger, frame.entry
         if self._intent_to_hostile(trig, plover):
             return None
         cameo = self.ont.code_for(plover, entry.cameo if entry else None)
