@@ -3,7 +3,7 @@
 The facts live in ``eventwire/data/actors/`` (written by the project, checked by
 ``tests/test_kb.py``):
 
-    countries.csv        every UN member and observer state (+ Taiwan, Kosovo): ISO3, name,
+    countries.csv        every UN member and observer state (+ Taiwan, Kosovo, Hong Kong): ISO3, name,
                          aliases, adjectives/demonyms, seats (capitals and seats of power, read as
                          metonyms for the government: "Moscow", "the Kremlin", "Downing Street")
     organisations.yaml   IGOs and their bodies, national institutions, parties, armed and
@@ -97,7 +97,7 @@ class Entry:
     roles: list = field(default_factory=list)   # list[Role], people only
     adjectives: tuple = ()                      # states only
     seats: tuple = ()                           # states only
-    status: Optional[str] = None                # states only: member / observer / partial
+    status: Optional[str] = None                # states only: member / observer / partial / territory (own ISO code, e.g. HKG)
 
     def role_at(self, date: Optional[str]) -> Optional[Role]:
         """The role held at ``date`` (the latest one held then, else the most recent before it)."""
