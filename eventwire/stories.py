@@ -118,6 +118,20 @@ def _attach(row: dict, index: dict, day: date) -> bool:
     return True
 
 
+def _cluster(row: dict, day, groups: dict) -> None:
+    """Put a dated mention into the latest compatible story of its key within the window, or
+    start a new story."""
+    clusters = groups.setdefault(story_key(row), [])
+    direction = _direction(row)
+    for members in reversed(clusters):
+        if (day - _day(members[-1].get("day"))).days > WINDOW_DAYS:
+            break
+        if _compatible(direction, members):
+            members.append(row)
+            return
+    clusters.append([row])
+
+
 def build_stories(events: Iterable[dict]) -> tuple[list[dict], list[dict]]:
     """(story rows, story_event rows) from event rows (as the store returns them)."""
     groups: dict[tuple, list[list[dict]]] = {}
@@ -132,19 +146,7 @@ def build_stories(events: Iterable[dict]) -> tuple[list[dict], list[dict]]:
         if day is None:
             undated.append(row)
             continue
-        clusters = groups.setdefault(story_key(row), [])
-        direction = _direction(row)
-        home = None
-        for members in reversed(clusters):  # the latest compatible story within the window
-            if (day - _day(members[-1].get("day"))).days > WINDOW_DAYS:
-                break
-            if _compatible(direction, members):
-                home = members
-                break
-        if home is None:
-            clusters.append([row])
-        else:
-            home.append(row)
+        _cluster(row, day, groups)
     # One-sided mentions join a two-sided story of their type and side; the rest are clustered
     # among themselves as before.
     index = _side_index(groups)
@@ -152,19 +154,7 @@ def build_stories(events: Iterable[dict]) -> tuple[list[dict], list[dict]]:
         day = _day(row.get("day"))
         if _attach(row, index, day):
             continue
-        clusters = groups.setdefault(story_key(row), [])
-        direction = _direction(row)
-        home = None
-        for members in reversed(clusters):
-            if (day - _day(members[-1].get("day"))).days > WINDOW_DAYS:
-                break
-            if _compatible(direction, members):
-                home = members
-                break
-        if home is None:
-            clusters.append([row])
-        else:
-            home.append(row)
+        _cluster(row, day, groups)
     # A mention with no date at all joins the latest story it fits (a report that did not
     # date what others dated is still the same event); with none, it stays a story of its own
     # article.
