@@ -7,7 +7,6 @@
 "use strict";
 
 (function () {
-  const SVG = "http://www.w3.org/2000/svg";
   const PAGE = 100;
   // One colour per PLOVER type, grouped so cooperation reads blue/green and conflict orange/red.
   const TYPE_COLOURS = {
@@ -25,39 +24,8 @@
   const $ = (id) => document.getElementById(id);
 
   // -- small DOM helpers (text only) -------------------------------------------------------
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === "class") node.className = v;
-      else if (k === "text") node.textContent = String(v);
-      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-      else node.setAttribute(k, String(v));
-    }
-    for (const c of children) {
-      if (c === null || c === undefined) continue;
-      node.appendChild(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
-    }
-    return node;
-  }
-
-  function svg(tag, attrs) {
-    const node = document.createElementNS(SVG, tag);
-    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
-    return node;
-  }
-
-  function svgTitle(node, text) {
-    const t = document.createElementNS(SVG, "title");
-    t.textContent = text;
-    node.appendChild(t);
-    return node;
-  }
-
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-    return node;
-  }
+  // text-only DOM helpers, shared with the network view (network.js loads first)
+  const { el, svg, svgTitle, clear } = window.EventwireDom;
 
   function safeHref(url) {
     // Only web links; "javascript:", "data:" and the like are shown as text, never followed.

@@ -48,6 +48,7 @@
     const t = document.createElementNS(SVG, "title");
     t.textContent = text;
     node.appendChild(t);
+    return node;
   }
 
   let measureCtx = null;
@@ -344,4 +345,5 @@
   }
 
   window.EventwireNetwork = { mount, select, textWidth };
+  window.EventwireDom = { el, svg, svgTitle: tooltip, clear };
 })();
