@@ -57,6 +57,11 @@ class Report:
         return out
 
 
+# Each annotated section, the Report field that adds it up, and its scorer (same name).
+SCORERS = (("events", score_events), ("quotes", score_quotes), ("timexes", score_timexes),
+           ("claims", score_claims), ("stances", score_stances))
+
+
 def score_line(gold: dict, doc: Optional[Document], body: Optional[str], report: Report) -> None:
     """Add one article's scores to ``report``; ``doc`` is the prediction (None: not run)."""
     report.articles += 1
@@ -71,21 +76,10 @@ def score_line(gold: dict, doc: Optional[Document], body: Optional[str], report:
     if doc is None:
         return
     line = GoldLine.of(gold, doc.text)
-    if isinstance(gold.get("events"), list):
-        report.annotated.add("events")
-        report.events.add(score_events(gold, doc, line))
-    if isinstance(gold.get("quotes"), list):
-        report.annotated.add("quotes")
-        report.quotes.add(score_quotes(gold, doc, line))
-    if isinstance(gold.get("timexes"), list):
-        report.annotated.add("timexes")
-        report.timexes.add(score_timexes(gold, doc, line))
-    if isinstance(gold.get("claims"), list):
-        report.annotated.add("claims")
-        report.claims.add(score_claims(gold, doc, line))
-    if isinstance(gold.get("stances"), list):
-        report.annotated.add("stances")
-        report.stances.add(score_stances(gold, doc, line))
+    for section, score in SCORERS:
+        if isinstance(gold.get(section), list):
+            report.annotated.add(section)
+            getattr(report, section).add(score(gold, doc, line))
     report.missing += len(line.missing)
 
 
